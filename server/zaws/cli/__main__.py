@@ -1,0 +1,5 @@
+"""`python -m zaws.cli`: the same as the `zaws` command."""
+
+from zaws.cli.main import main
+
+main()

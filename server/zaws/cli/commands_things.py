@@ -1,0 +1,182 @@
+"""Commands on a project's things: add, activate, list, clean up."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from zaws.cli.main import Invocation, aws_options, cli
+from zaws.errors import ConfirmationRequired
+
+PROJECT = click.Path(file_okay=False, path_type=Path)
+
+
+@cli.command("add-things")
+@click.argument("project", type=PROJECT)
+@click.option(
+    "--thing-base-name",
+    "--things-base-name",
+    "base_name",
+    help="Things are named BASE_0, BASE_1, ... (required for the first things).",
+)
+@click.option("--things-number", "count", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--workers", type=click.IntRange(1, 64), help="Things created at once.")
+@aws_options
+@click.pass_context
+def add_things_command(
+    ctx: click.Context,
+    /,
+    project: Path,
+    base_name: str | None,
+    count: int,
+    workers: int | None,
+    **options: Any,
+) -> None:
+    """Create things with keys and certificates and bind them to PROJECT."""
+    from zaws.cli.progress_display import ProgressDisplay, stop_on_ctrl_c
+    from zaws.operations.add_things import add_things
+    from zaws.operations.progress import Cancellation
+
+    run = Invocation(ctx, options)
+    cancel = Cancellation()
+    with ProgressDisplay("add-things", enabled=count > 1) as display, stop_on_ctrl_c(cancel):
+        added = add_things(
+            project,
+            aws=run.aws(workers),
+            base_name=base_name,
+            count=count,
+            progress=display,
+            cancel=cancel,
+        )
+    shown = (
+        added.things if len(added.things) <= 6 else [*added.things[:3], "...", *added.things[-2:]]
+    )
+    rate = len(added.things) / added.seconds if added.seconds else 0.0
+    lines = [
+        f"[green]{'Finished' if added.resumed else 'Created'} {len(added.things)} things[/] "
+        f"in {added.seconds:.1f} s ({rate:.1f}/s): {', '.join(shown)}",
+        f"  active thing: {added.active_thing}",
+    ]
+    if added.orphan_certificates_deleted:
+        lines.append(
+            f"  deleted {added.orphan_certificates_deleted} certificates whose key was lost"
+        )
+    run.output.result(added.to_dict(), lines)
+
+
+@cli.command("set-active-thing")
+@click.argument("project", type=PROJECT)
+@click.option("--thing-id", type=int, help="Index N of BASE_N (BASE from .zawsconf).")
+@click.option("--thing-name", help="The thing's full name.")
+@click.option(
+    "-J", "--json", "as_json", is_flag=True, default=None, help="Print the result as JSON."
+)
+@click.pass_context
+def set_active_thing_command(
+    ctx: click.Context,
+    /,
+    project: Path,
+    thing_id: int | None,
+    thing_name: str | None,
+    as_json: bool | None,
+) -> None:
+    """Make a thing the one compiled into PROJECT (copies its key and certificate)."""
+    from zaws.operations.set_active_thing import set_active_thing
+
+    run = Invocation(ctx, {"as_json": as_json})
+    if thing_id is None and thing_name is None:
+        thing_id = 0  # the original's default
+    active = set_active_thing(project, thing_id=thing_id, thing_name=thing_name)
+    if run.output.as_json:
+        run.output.result(active.to_dict(), [])
+    else:
+        click.echo(f"Active thing: {active.thing_name}")
+
+
+@cli.command("list-things")
+@click.argument("project", type=PROJECT)
+@click.option("--remote", is_flag=True, help="Also ask AWS whether each thing still exists.")
+@aws_options
+@click.pass_context
+def list_things_command(ctx: click.Context, /, project: Path, remote: bool, **options: Any) -> None:
+    """List PROJECT's things, the active one marked."""
+    from zaws.operations.list_things import list_things
+
+    run = Invocation(ctx, options)
+    listing = list_things(project, aws=run.aws() if remote else None, remote=remote)
+    lines = [f"[bold]{listing.project}[/]: {len(listing.things)} things"]
+    for thing in listing.things:
+        mark = "[green]*[/]" if thing.active else " "
+        status = ""
+        if thing.remote is not None:
+            exists = "exists" if thing.remote["thing_exists"] else "[red]missing[/]"
+            status = f"  [dim]{exists}, certificate {thing.remote['certificate_status']}[/]"
+        lines.append(f" {mark} {thing.name}{status}")
+    if listing.pending_add_things:
+        lines.append("[yellow]An add-things run was interrupted: run it again to finish it.[/]")
+    run.output.result(listing.to_dict(), lines)
+
+
+@cli.command("iot-cleanup")
+@click.argument("project", type=PROJECT)
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--dry-run", is_flag=True, help="Only print what would be deleted.")
+@click.option("--workers", type=click.IntRange(1, 64), help="Things deleted at once.")
+@aws_options
+@click.pass_context
+def iot_cleanup_command(
+    ctx: click.Context,
+    /,
+    project: Path,
+    yes: bool,
+    dry_run: bool,
+    workers: int | None,
+    **options: Any,
+) -> None:
+    """Delete PROJECT's things and certificates in AWS, then locally."""
+    from zaws.cli.progress_display import ProgressDisplay, stop_on_ctrl_c
+    from zaws.operations.cleanup import cleanup, plan_cleanup
+    from zaws.operations.progress import Cancellation
+
+    run = Invocation(ctx, options)
+    plan = plan_cleanup(project)
+    certificates = sum(len(t.cert_arns) for t in plan.targets)
+    summary = [
+        f"[bold]Cleanup of {plan.project}[/] ({run.aws(workers).describe()})",
+        f"  remotely: {len(plan.targets)} things and {certificates} certificates "
+        "(policies detached, certificates deactivated and deleted)",
+        *[f"    {t.thing_name}" for t in plan.targets[:10]],
+        *([f"    ... and {len(plan.targets) - 10} more"] if len(plan.targets) > 10 else []),
+        "  locally: " + (", ".join(Path(p).name for p in plan.local_paths) or "nothing"),
+    ]
+    if dry_run:
+        run.output.result(
+            {"dry_run": True, **plan.to_dict()}, [*summary, "Dry run: nothing deleted."]
+        )
+        return
+    if not yes:
+        if not sys.stdin.isatty():
+            raise ConfirmationRequired(
+                "iot-cleanup deletes things and certificates and needs a confirmation",
+                "pass --yes to confirm (or --dry-run to see the plan)",
+            )
+        run.output.note("\n".join(summary))
+        click.confirm("Delete all of this?", abort=True, err=True)
+    cancel = Cancellation()
+    with (
+        ProgressDisplay("cleanup", enabled=len(plan.targets) > 1) as display,
+        stop_on_ctrl_c(cancel),
+    ):
+        done = cleanup(project, aws=run.aws(workers), progress=display, cancel=cancel)
+    lines = [
+        f"[green]Deleted {len(done.things_deleted)} things and {done.certificates_deleted} "
+        "certificates[/]",
+        "  removed locally: "
+        + (", ".join(Path(p).name for p in done.local_paths_removed) or "nothing"),
+    ]
+    if done.orphan_certificates_deleted:
+        lines.append(f"  and {done.orphan_certificates_deleted} certificates whose key was lost")
+    run.output.result(done.to_dict(), lines)

@@ -1,0 +1,131 @@
+"""The emulator's own process: moto's server on 127.0.0.1, with what zaws needs changed.
+
+Run by `zaws emulator start` as `python -m zaws.emulator.process --home H --ready-fd N`, never by
+hand. It differs from a bare `moto_server` in three ways:
+- certificate ids are computed as AWS does (SHA-256 of the DER);
+- `describe_endpoint` answers the same host name every time (moto invents a new one per call);
+- the state of IoT, S3, IAM and STS is saved on stop (SIGTERM) and restored on start, so things,
+  certificates (same ids), policies, attachments, objects, roles and jobs survive a restart. The
+  backends are pickled whole: this relies on moto internals, so the file records moto's version and
+  a different version starts empty rather than half-restored.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import logging
+import os
+import pickle
+import signal
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+SAVED_SERVICES = ("iot", "s3", "iam", "sts")
+log = logging.getLogger("zaws.emulator")
+
+
+def configure_moto() -> None:
+    from moto.core.config import default_user_config
+
+    default_user_config["iot"] = {"use_valid_cert": True}
+    from moto.iot.models import IoTBackend
+
+    invent_endpoint = IoTBackend.describe_endpoint
+
+    def stable_endpoint(self: Any, endpoint_type: str) -> Any:
+        endpoint = invent_endpoint(self, endpoint_type)
+        invented = endpoint.endpoint.split(".", 1)[0].split("-", 1)[0]
+        stable = hashlib.sha256(f"{self.account_id}:{self.region_name}".encode()).hexdigest()[:14]
+        endpoint.endpoint = endpoint.endpoint.replace(invented, stable, 1)
+        return endpoint
+
+    setattr(IoTBackend, "describe_endpoint", stable_endpoint)  # noqa: B010 (monkeypatch by design)
+
+
+def _moto_version() -> str:
+    import moto
+
+    return str(moto.__version__)
+
+
+def restore_state(state_file: Path) -> None:
+    from moto.backends import get_backend
+
+    if not state_file.is_file():
+        return
+    try:
+        with state_file.open("rb") as handle:
+            saved = pickle.load(handle)
+    except Exception as err:  # a corrupt or foreign file must not stop the emulator
+        log.warning("ignoring unreadable emulator state %s: %s", state_file, err)
+        return
+    if saved.get("moto") != _moto_version():
+        log.warning(
+            "emulator state from moto %s ignored (running %s)", saved.get("moto"), _moto_version()
+        )
+        return
+    for service, backends in saved["backends"].items():
+        live = get_backend(service)
+        live.clear()
+        live.update(backends)
+
+
+def save_state(state_file: Path) -> None:
+    from moto.backends import get_backend
+
+    backends = {service: get_backend(service) for service in SAVED_SERVICES}  # type: ignore[call-overload]
+    data = pickle.dumps({"moto": _moto_version(), "backends": backends})
+    tmp = state_file.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, state_file)
+
+
+def serve(home: Path, ready_fd: int | None, port: int) -> None:
+    from moto.moto_server.werkzeug_app import (
+        DomainDispatcherApplication,
+        MotoRequestHandler,
+        create_backend_app,
+    )
+    from werkzeug.serving import make_server
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    configure_moto()
+    state_file = home / "state.pickle"
+    restore_state(state_file)
+    app = DomainDispatcherApplication(create_backend_app)
+    server = make_server("127.0.0.1", port, app, threaded=True, request_handler=MotoRequestHandler)
+    url = f"http://127.0.0.1:{server.server_port}"
+
+    stop_signals = {signal.SIGTERM, signal.SIGINT}
+    signal.pthread_sigmask(signal.SIG_BLOCK, stop_signals)  # the serving threads inherit the mask
+    worker = threading.Thread(target=server.serve_forever, name="moto", daemon=True)
+    worker.start()
+    log.warning("emulator serving on %s (pid %d)", url, os.getpid())
+    if ready_fd is not None:
+        os.write(ready_fd, f"{url}\n".encode())
+        os.close(ready_fd)
+    signal.sigwait(stop_signals)
+    server.shutdown()
+    save_state(state_file)
+    log.warning("emulator stopped; state saved to %s", state_file)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m zaws.emulator.process")
+    parser.add_argument("--home", type=Path, required=True)
+    parser.add_argument("--ready-fd", type=int)
+    parser.add_argument("--port", type=int, default=0)
+    args = parser.parse_args(argv)
+    logging.basicConfig(stream=sys.stderr, format="%(asctime)s %(message)s")
+    serve(args.home, args.ready_fd, args.port)
+
+
+if __name__ == "__main__":
+    main()

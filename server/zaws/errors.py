@@ -1,0 +1,82 @@
+"""Expected failures, each carrying what went wrong and what the user should do about it.
+
+Front ends turn a `ZawsError` into one clear line (CLI), a JSON-RPC error (servers) or a
+notification (VS Code). Anything else that escapes an operation is a bug. Messages never contain
+private keys or certificates.
+"""
+
+from __future__ import annotations
+
+
+class ZawsError(Exception):
+    """A failure the user can act on. `code` is stable and listed in protocol/openrpc.json."""
+
+    code = "zaws.error"
+    rpc_code = -32000
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def one_line(self) -> str:
+        return f"{self.message} ({self.hint})" if self.hint else self.message
+
+    def to_dict(self) -> dict[str, str | None]:
+        return {"code": self.code, "message": self.message, "hint": self.hint}
+
+
+class InvalidInput(ZawsError):
+    """Bad arguments, a malformed file, a name AWS would refuse."""
+
+    code = "zaws.invalidInput"
+    rpc_code = -32001
+
+
+class ProjectError(ZawsError):
+    """The project folder is missing, not a zaws project, or inconsistent."""
+
+    code = "zaws.project"
+    rpc_code = -32002
+
+
+class NotFound(ZawsError):
+    """A thing, policy, role, bucket or job that must exist does not."""
+
+    code = "zaws.notFound"
+    rpc_code = -32003
+
+
+class CredentialsMissing(ZawsError):
+    """Real mode without usable AWS credentials or region."""
+
+    code = "zaws.credentials"
+    rpc_code = -32004
+
+
+class RemoteFailure(ZawsError):
+    """AWS (or the emulator) refused or failed a call after the retries."""
+
+    code = "zaws.remote"
+    rpc_code = -32005
+
+
+class Busy(ZawsError):
+    """Another zaws process holds the project's lock."""
+
+    code = "zaws.busy"
+    rpc_code = -32006
+
+
+class ConfirmationRequired(ZawsError):
+    """A destructive operation was asked for without confirmation."""
+
+    code = "zaws.confirmationRequired"
+    rpc_code = -32007
+
+
+class OperationCancelled(ZawsError):
+    """The user stopped a long operation; the state left on disk is resumable."""
+
+    code = "zaws.cancelled"
+    rpc_code = -32800  # LSP RequestCancelled

@@ -1,0 +1,134 @@
+"""The add-things journal: what a run planned and which remote step each thing reached.
+
+Written before each remote step, so that after a crash (even SIGKILL) a rerun knows, per thing,
+what may exist remotely: a thing whose certificate request was logged but whose key never reached
+the disk points at an orphan certificate to find and delete. Lives in `.zaws/add-things/`:
+`plan.json` (atomic), `log.jsonl` (append-only, one fsync per line), `staging/<thing>/` (the key,
+0600, and the certificate, before the thing's record is complete). Removed when the run finishes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from zaws.project.atomic_files import write_json
+
+# Steps in the order they happen; each is logged before the remote call it names.
+STEPS = ("thing", "cert", "cert-saved", "activate-cert", "policy", "principal", "done")
+
+
+@dataclass(frozen=True)
+class AddThingsPlan:
+    base_name: str
+    first_index: int
+    count: int
+    policy_name: str
+    started: float
+
+    @property
+    def names(self) -> list[str]:
+        return [
+            f"{self.base_name}_{i}" for i in range(self.first_index, self.first_index + self.count)
+        ]
+
+
+@dataclass
+class ThingProgress:
+    """What the log says about one thing."""
+
+    last_step: str | None = None
+    cert_arn: str | None = None
+    cert_requested: bool = False
+    steps: list[str] = field(default_factory=list)
+
+    @property
+    def done(self) -> bool:
+        return self.last_step == "done"
+
+    @property
+    def cert_saved(self) -> bool:
+        return self.cert_arn is not None
+
+
+class AddThingsJournal:
+    def __init__(self, state_dir: Path) -> None:
+        self.folder = state_dir / "add-things"
+        self._lock = threading.Lock()
+        self._log_fd: int | None = None
+
+    @property
+    def plan_path(self) -> Path:
+        return self.folder / "plan.json"
+
+    @property
+    def log_path(self) -> Path:
+        return self.folder / "log.jsonl"
+
+    def staging(self, thing: str) -> Path:
+        folder = self.folder / "staging" / thing
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        return folder
+
+    def pending_plan(self) -> AddThingsPlan | None:
+        try:
+            data = json.loads(self.plan_path.read_text())
+            return AddThingsPlan(**data)
+        except FileNotFoundError:
+            return None
+        except (ValueError, TypeError):
+            # A plan is written atomically, so this is a hand-edited file: say so, do not guess.
+            from zaws.errors import ProjectError
+
+            raise ProjectError(
+                f"The add-things journal {self.plan_path} is unreadable",
+                "restore it, or move .zaws/add-things away after checking AWS by hand",
+            ) from None
+
+    def begin(self, plan: AddThingsPlan) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        write_json(self.plan_path, asdict(plan))
+
+    def record(self, thing: str, step: str, **details: Any) -> None:
+        line = json.dumps({"thing": thing, "step": step, "t": time.time(), **details}) + "\n"
+        with self._lock:
+            if self._log_fd is None:
+                self._log_fd = os.open(self.log_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            os.write(self._log_fd, line.encode())
+            os.fsync(self._log_fd)
+
+    def progress(self) -> dict[str, ThingProgress]:
+        states: dict[str, ThingProgress] = {}
+        try:
+            lines = self.log_path.read_text().splitlines()
+        except FileNotFoundError:
+            return states
+        for line in lines:
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue  # the last line of a crashed write may be cut short
+            state = states.setdefault(entry["thing"], ThingProgress())
+            state.last_step = entry["step"]
+            state.steps.append(entry["step"])
+            if entry["step"] == "cert":
+                state.cert_requested = True
+            if entry["step"] == "cert-saved":
+                state.cert_arn = entry["cert_arn"]
+        return states
+
+    def close(self) -> None:
+        with self._lock:
+            if self._log_fd is not None:
+                os.close(self._log_fd)
+                self._log_fd = None
+
+    def finish(self) -> None:
+        self.close()
+        shutil.rmtree(self.folder, ignore_errors=True)

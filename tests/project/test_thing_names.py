@@ -1,0 +1,30 @@
+"""Thing names: numbering and the checks AWS would make."""
+
+from __future__ import annotations
+
+import pytest
+
+from zaws.errors import InvalidInput
+from zaws.project.thing_names import check_base_name, split_thing_name, thing_name
+
+
+def test_numbered_names_round_trip() -> None:
+    assert thing_name("prod_line", 12) == "prod_line_12"
+    assert split_thing_name("prod_line_12") == ("prod_line", 12)
+    assert split_thing_name("gateway") is None
+
+
+@pytest.mark.parametrize("base", ["a b", "thing/1", "ünicode", "semi;colon"])
+def test_base_names_with_forbidden_characters_are_refused(base: str) -> None:
+    with pytest.raises(InvalidInput, match="characters AWS does not allow"):
+        check_base_name(base, 0)
+
+
+def test_names_longer_than_128_characters_are_refused() -> None:
+    check_base_name("x" * 126, 9)  # x..x_9 is exactly 128
+    with pytest.raises(InvalidInput, match="at most 128"):
+        check_base_name("x" * 126, 10)
+
+
+def test_allowed_punctuation_passes() -> None:
+    check_base_name("Line-3:cell_A", 999)
