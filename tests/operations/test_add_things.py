@@ -77,7 +77,7 @@ def test_missing_policy_is_reported_before_anything_is_created(
     conf = json.loads((project / "thing.conf.json").read_text())
     conf["policy_name"] = "no-such-policy"
     (project / "thing.conf.json").write_text(json.dumps(conf))
-    with pytest.raises(NotFound, match="no-such-policy.*does not exist"):
+    with pytest.raises(NotFound, match=r"no-such-policy.*does not exist"):
         add_things(project, aws=aws, base_name="dev", count=2)
     assert boto("iot").list_things()["things"] == []
     assert names(project) == []

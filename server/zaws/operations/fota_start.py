@@ -1,4 +1,4 @@
-"""`iot-fota-start`: upload new bytecode to S3 and start an AWS IoT job that tells a thing to fetch it.
+"""`iot-fota-start`: upload new bytecode to S3 and start an AWS IoT job for a thing to fetch it.
 
 Steps: read and check the firmware file and the duration; check that the thing and the role exist
 and find the bucket's region; upload the bytecode and the job document under

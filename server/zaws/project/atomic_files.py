@@ -1,8 +1,8 @@
 """Crash-safe file writes: a temporary file in the same folder, fsync, then rename.
 
-A reader (or a crash) sees either the old file or the new one, never half of one. Private keys are
-created with mode 0600 from the first byte (os.open with the mode, not chmod afterwards), so they are
-never readable by others, not even for a moment.
+A reader (or a crash) sees either the old file or the new one, never half of one. Private keys
+are created with mode 0600 from the first byte (mkstemp's mode, never a chmod afterwards), so they
+are never readable by others, not even for a moment.
 """
 
 from __future__ import annotations
