@@ -56,3 +56,25 @@ def iot_fota_start(
 
 cli.command("iot-fota-start")(iot_fota_start)
 cli.command("iot-fota_start", hidden=True)(iot_fota_start)  # the seed's own spelling
+
+
+@cli.command("fota-setup")
+@click.option("--bucket", required=True, help="S3 bucket for firmware (created if missing).")
+@click.option("--role", required=True, help="IAM role AWS IoT assumes to presign downloads.")
+@aws_options
+@click.pass_context
+def fota_setup_command(ctx: click.Context, /, bucket: str, role: str, **options: Any) -> None:
+    """Create the firmware bucket and the role AWS IoT uses to read it, when missing."""
+    from zaws.operations.fota_setup import fota_setup
+
+    run = Invocation(ctx, options)
+    done = fota_setup(bucket, role, aws=run.aws())
+    run.output.result(
+        done.to_dict(),
+        [
+            f"[green]Bucket[/] s3://{done.bucket} ({done.bucket_region}): "
+            f"{'created' if done.bucket_created else 'already there'}",
+            f"[green]Role[/] {done.role_arn}: "
+            f"{'created (trusts AWS IoT, reads this bucket)' if done.role_created else 'already there'}",
+        ],
+    )

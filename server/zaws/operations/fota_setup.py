@@ -1,0 +1,109 @@
+"""`fota-setup`: the S3 bucket and the IAM role a FOTA job needs, created when missing.
+
+The seed only says "an S3 read role must be assigned"; this makes it one command. The role trusts
+AWS IoT (iot.amazonaws.com) and may only read objects of that one bucket. Existing resources are
+left as they are, and reported as such.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+
+from zaws.aws.settings import AwsSettings
+from zaws.operations.fota_start import parse_bucket
+
+ROLE_POLICY_NAME = "zaws-fota-read-firmware"
+
+
+def trust_policy() -> dict[str, object]:
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "iot.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+            }
+        ],
+    }
+
+
+def read_bucket_policy(bucket: str) -> dict[str, object]:
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{bucket}/*"}
+        ],
+    }
+
+
+@dataclass(frozen=True)
+class FotaSetupDone:
+    bucket: str
+    bucket_region: str
+    bucket_created: bool
+    role_name: str
+    role_arn: str
+    role_created: bool
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def fota_setup(bucket: str, role: str, *, aws: AwsSettings) -> FotaSetupDone:
+    from botocore.exceptions import ClientError
+
+    from zaws.aws.clients import AwsClients
+    from zaws.aws.errors import aws_errors, is_not_found
+
+    name, _ = parse_bucket(bucket)
+    clients = AwsClients(aws)
+    s3 = clients.s3()
+    bucket_created = False
+    with aws_errors(f"checking bucket {name}"):
+        try:
+            location = s3.get_bucket_location(Bucket=name).get("LocationConstraint")
+            region = {None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}.get(
+                location, location or "us-east-1"
+            )
+        except ClientError as err:
+            if not is_not_found(err):
+                raise
+            region = clients.region
+            if region == "us-east-1":
+                s3.create_bucket(Bucket=name)
+            else:
+                s3.create_bucket(
+                    Bucket=name,
+                    CreateBucketConfiguration={"LocationConstraint": region},  # type: ignore[typeddict-item]
+                )
+            bucket_created = True
+
+    role_name = role.rsplit("/", 1)[-1]
+    role_created = False
+    with aws_errors(f"checking IAM role {role_name}"):
+        try:
+            arn = clients.iam.get_role(RoleName=role_name)["Role"]["Arn"]
+        except ClientError as err:
+            if not is_not_found(err):
+                raise
+            arn = clients.iam.create_role(
+                RoleName=role_name,
+                AssumeRolePolicyDocument=json.dumps(trust_policy()),
+                Description="Lets AWS IoT presign firmware downloads for Zerynth FOTA jobs",
+            )["Role"]["Arn"]
+            clients.iam.put_role_policy(
+                RoleName=role_name,
+                PolicyName=ROLE_POLICY_NAME,
+                PolicyDocument=json.dumps(read_bucket_policy(name)),
+            )
+            role_created = True
+    return FotaSetupDone(
+        bucket=name,
+        bucket_region=str(region),
+        bucket_created=bucket_created,
+        role_name=role_name,
+        role_arn=arn,
+        role_created=role_created,
+    )
