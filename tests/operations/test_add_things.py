@@ -34,7 +34,9 @@ def test_first_things_get_keys_certificates_and_the_first_becomes_active(
     conf = json.loads((project / "thing.conf.json").read_text())
     assert conf["thingname"] == conf["mqttid"] == "dev_0"
     assert json.loads((project / ".zawsconf").read_text()) == {
-        "thing_base_name": "dev", "last_thing_id": 2, "active_thing_id": 0
+        "thing_base_name": "dev",
+        "last_thing_id": 2,
+        "active_thing_id": 0,
     }
     iot = boto("iot")
     for name in added.things:
@@ -117,13 +119,15 @@ def test_a_project_made_by_the_original_toolchain_keeps_working(
         iot.attach_policy(policyName=policy, target=made["certificateArn"])
         folder = root / ".aws_things_resources" / name
         folder.mkdir(parents=True)
-        (folder / "thing.conf.json").write_text(json.dumps(
-            {"mqttid": name, "thingname": name, "cert_arn": made["certificateArn"]}))
+        (folder / "thing.conf.json").write_text(
+            json.dumps({"mqttid": name, "thingname": name, "cert_arn": made["certificateArn"]})
+        )
         (folder / "private.pem.key").write_text(made["keyPair"]["PrivateKey"])
         (folder / "certificate.pem.crt").write_text(made["certificatePem"])
     (root / "thing.conf.json").write_text(json.dumps({"endpoint": "e", "policy_name": policy}))
-    (root / ".zawsconf").write_text(json.dumps(
-        {"thing_base_name": "old", "last_thing_id": 1, "active_thing_id": 0}))
+    (root / ".zawsconf").write_text(
+        json.dumps({"thing_base_name": "old", "last_thing_id": 1, "active_thing_id": 0})
+    )
 
     assert add_things(root, aws=aws, count=2).things == ["old_2", "old_3"]
     assert set_active_thing(root, thing_id=1).thing_name == "old_1"

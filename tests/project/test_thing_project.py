@@ -25,13 +25,18 @@ def original_project(root: Path, things: list[str], active: int = 0) -> Path:
         )
         (folder / "certificate.pem.crt").write_text(f"CERT {name}")
         (folder / "private.pem.key").write_text(f"KEY {name}")
-    conf = {"endpoint": "a1b2-ats.iot.eu-west-1.amazonaws.com", "policy_name": "pol",
-            "my_setting": 42}
+    conf = {
+        "endpoint": "a1b2-ats.iot.eu-west-1.amazonaws.com",
+        "policy_name": "pol",
+        "my_setting": 42,
+    }
     (root / "thing.conf.json").write_text(json.dumps(conf))
     base = things[0].rsplit("_", 1)[0]
-    (root / ".zawsconf").write_text(json.dumps(
-        {"thing_base_name": base, "last_thing_id": len(things) - 1, "active_thing_id": active}
-    ))
+    (root / ".zawsconf").write_text(
+        json.dumps(
+            {"thing_base_name": base, "last_thing_id": len(things) - 1, "active_thing_id": active}
+        )
+    )
     return root
 
 
