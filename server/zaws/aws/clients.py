@@ -45,7 +45,8 @@ class AwsClients:
         if settings.local:
             from zaws.emulator.control import ensure_running
 
-            self.endpoint_url: str | None = ensure_running(settings.home)
+            # An explicit URL in local mode: an emulator reached through it (e.g. a test proxy).
+            self.endpoint_url: str | None = settings.endpoint_url or ensure_running(settings.home)
             self.region = settings.region or LOCAL_REGION
             self._session = boto3.Session(
                 region_name=self.region,
@@ -92,7 +93,8 @@ class AwsClients:
         with self._lock:  # boto3 sessions are not thread-safe while creating clients
             make_client: Any = self._session.client
             client = make_client(service, region_name=region or self.region, **kwargs)
-        if service == "iot" and not self.settings.local:
+        limit = self.settings.limit_rates
+        if service == "iot" and (not self.settings.local if limit is None else limit):
             limits = {**AWS_IOT_DEFAULT_TPS, **(self.settings.rate_limits or {})}
             client.meta.events.register("before-send.iot", RateLimiter(limits))
         for hook in client_hooks:

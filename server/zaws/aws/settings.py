@@ -37,7 +37,10 @@ class AwsSettings:
     local: bool = False
     home: Path = field(default_factory=zaws_home)
     max_workers: int | None = None
+    # Raised quotas, API name -> requests per second, on top of AWS IoT's defaults.
     rate_limits: dict[str, float] | None = None
+    # Limit request rates to the quotas: by default against real AWS only (the emulator has none).
+    limit_rates: bool | None = None
 
     @classmethod
     def from_environment(cls, **overrides: object) -> AwsSettings:

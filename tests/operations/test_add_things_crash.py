@@ -1,0 +1,83 @@
+"""Kill add-things (SIGKILL) at many moments, rerun the same command: nothing lost, nothing doubled.
+
+Each case kills the real CLI through a botocore event hook at the n-th occurrence of one AWS call,
+checks that what exists remotely is known locally, reruns the same command, and checks the
+finished project: the right names, every certificate with its key, orphans deleted.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.support.project_invariants import assert_complete, assert_nothing_lost
+
+KILL_AT = Path(__file__).resolve().parents[1] / "support" / "kill_at.py"
+COUNT = 6
+
+MOMENTS = [
+    ("after-call.iot.GetPolicy", 1),  # checked the policy, journaled nothing yet
+    ("before-call.iot.CreateThing", 1),
+    ("after-call.iot.CreateThing", 2),
+    ("before-call.iot.CreateKeysAndCertificate", 1),
+    ("after-call.iot.CreateKeysAndCertificate", 1),  # certificate made, key in no file: orphan
+    ("after-call.iot.CreateKeysAndCertificate", 4),
+    ("before-call.iot.UpdateCertificate", 3),  # key saved, certificate still INACTIVE
+    ("after-call.iot.UpdateCertificate", 2),
+    ("after-call.iot.AttachPolicy", 1),
+    ("after-call.iot.AttachThingPrincipal", 1),  # attached, record not yet moved into place
+    ("after-call.iot.AttachThingPrincipal", COUNT),  # all remote work done, .zawsconf not yet
+]
+
+
+def run(zaws_home: Path, *args: str, kill: tuple[str, int] | None = None) -> Any:
+    env = {**os.environ, "ZAWS_HOME": str(zaws_home), "ZAWS_LOCAL": "1"}
+    command = [sys.executable, "-m", "zaws.cli", *args]
+    if kill:
+        command = [sys.executable, str(KILL_AT), kill[0], str(kill[1]), "--", *args]
+    return subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
+
+
+@pytest.mark.parametrize(("event", "nth"), MOMENTS, ids=[f"{e}#{n}" for e, n in MOMENTS])
+def test_killed_add_things_finishes_on_rerun(
+    project: Path, zaws_home: Path, boto: Any, policy: str, event: str, nth: int
+) -> None:
+    args = (
+        "add-things",
+        str(project),
+        "--thing-base-name",
+        "dev",
+        "--things-number",
+        str(COUNT),
+        "--workers",
+        "3",
+    )
+    killed = run(zaws_home, *args, kill=(event, nth))
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    iot = boto("iot")
+    assert_nothing_lost(project, iot)
+
+    rerun = run(zaws_home, *args)
+    assert rerun.returncode == 0, rerun.stderr
+    assert_complete(project, iot, [f"dev_{i}" for i in range(COUNT)], policy)
+
+    # Numbering goes on after the finished batch.
+    more = run(zaws_home, "add-things", str(project), "--things-number", "1")
+    assert more.returncode == 0, more.stderr
+    assert (project / ".aws_things_resources" / f"dev_{COUNT}").is_dir()
+
+
+def test_a_different_command_is_refused_while_a_run_is_unfinished(
+    project: Path, zaws_home: Path, boto: Any, policy: str
+) -> None:
+    args = ("add-things", str(project), "--thing-base-name", "dev", "--things-number", "4")
+    run(zaws_home, *args, kill=("after-call.iot.CreateThing", 2))
+    other = run(zaws_home, "add-things", str(project), "--thing-base-name", "dev")
+    assert other.returncode == 1
+    assert "has not finished" in other.stderr and "--things-number 4" in other.stderr
