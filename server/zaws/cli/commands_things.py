@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from zaws.cli.main import Invocation, aws_options, cli
-from zaws.errors import ConfirmationRequired
+from zaws.errors import Busy, ConfirmationRequired, ZawsError
 
 PROJECT = click.Path(file_okay=False, path_type=Path)
 
@@ -42,15 +42,18 @@ def add_things_command(
 
     run = Invocation(ctx, options)
     cancel = Cancellation()
-    with ProgressDisplay("add-things", enabled=count > 1) as display, stop_on_ctrl_c(cancel):
-        added = add_things(
-            project,
-            aws=run.aws(workers),
-            base_name=base_name,
-            count=count,
-            progress=display,
-            cancel=cancel,
-        )
+    try:
+        with ProgressDisplay("add-things", enabled=count > 1) as display, stop_on_ctrl_c(cancel):
+            added = add_things(
+                project,
+                aws=run.aws(workers),
+                base_name=base_name,
+                count=count,
+                progress=display,
+                cancel=cancel,
+            )
+    except ZawsError as err:
+        raise with_resume_command(err, project) from None
     shown = (
         added.things if len(added.things) <= 6 else [*added.things[:3], "...", *added.things[-2:]]
     )
@@ -65,6 +68,24 @@ def add_things_command(
             f"  deleted {added.orphan_certificates_deleted} certificates whose key was lost"
         )
     run.output.result(added.to_dict(), lines)
+
+
+def with_resume_command(err: ZawsError, project: Path) -> ZawsError:
+    """The error, its hint naming the exact command that finishes an interrupted run."""
+    from zaws.project.add_things_journal import AddThingsJournal
+    from zaws.project.thing_project import ThingProject
+
+    try:
+        plan = AddThingsJournal(ThingProject.open(project).state_dir).pending_plan()
+    except ZawsError:
+        return err
+    if plan is None or isinstance(err, Busy):
+        return err
+    command = (
+        f"zaws add-things {project} --thing-base-name {plan.base_name} --things-number {plan.count}"
+    )
+    hint = f"{err.hint}; " if err.hint else ""
+    return type(err)(err.message, f"{hint}to finish: {command}")
 
 
 @cli.command("set-active-thing")

@@ -16,7 +16,7 @@ import click
 
 from zaws.aws.settings import AwsSettings, local_from_environment
 from zaws.cli.output import Output, print_error, print_unexpected
-from zaws.errors import ZawsError
+from zaws.errors import OperationCancelled, ZawsError
 
 F = TypeVar("F", bound=Callable[..., Any])
 AWS_OPTION_NAMES = ("profile", "region", "endpoint_url", "local")
@@ -79,6 +79,9 @@ class Invocation:
 def main() -> None:
     try:
         cli.main(standalone_mode=False, prog_name="zaws")
+    except OperationCancelled as err:
+        print_error(err)
+        sys.exit(130)
     except ZawsError as err:
         print_error(err)
         sys.exit(1)

@@ -31,6 +31,7 @@ class ProgressDisplay:
         self._task: Any = None
         self._last_plain = -1
         self._started = time.monotonic()
+        self._first_done: int | None = None  # things done before this run (a resumed batch)
 
     def __enter__(self) -> ProgressDisplay:
         if self.interactive:
@@ -65,8 +66,11 @@ class ProgressDisplay:
             return
         with self._lock:
             elapsed = max(time.monotonic() - self._started, 1e-6)
+            if self._first_done is None:
+                self._first_done = report.done
+            done_now = report.done - self._first_done
             if self._bar is not None:
-                rate = f"{report.done / elapsed:.1f}/s" if report.done else ""
+                rate = f"{done_now / elapsed:.1f}/s" if done_now else ""
                 self._bar.update(
                     self._task,
                     completed=report.done,
