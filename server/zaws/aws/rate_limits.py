@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 # Transactions per second, AWS IoT Core defaults (General Reference, "AWS IoT Core endpoints and
@@ -38,29 +39,40 @@ AWS_IOT_DEFAULT_TPS: dict[str, float] = {
 class TokenBucket:
     """`rate` tokens per second, at most `burst` saved up; `take()` blocks until one is free."""
 
-    def __init__(self, rate: float, burst: float = 1.0) -> None:
+    def __init__(
+        self,
+        rate: float,
+        burst: float = 1.0,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.rate = rate
         self.burst = burst
+        self._clock = clock
+        self._sleep = sleep
         self._tokens = burst
-        self._stamp = time.monotonic()
+        self._stamp = clock()
         self._lock = threading.Lock()
 
     def take(self) -> None:
         with self._lock:
-            now = time.monotonic()
+            now = self._clock()
             self._tokens = min(self.burst, self._tokens + (now - self._stamp) * self.rate)
             self._stamp = now
             self._tokens -= 1
             wait = -self._tokens / self.rate if self._tokens < 0 else 0.0
         if wait > 0:
-            time.sleep(wait)
+            self._sleep(wait)
 
 
 class RateLimiter:
     """A botocore `before-send` handler that takes a token of the call's API before each attempt."""
 
-    def __init__(self, limits: dict[str, float]) -> None:
-        self._buckets = {name: TokenBucket(rate) for name, rate in limits.items() if rate > 0}
+    def __init__(self, limits: dict[str, float], **bucket_options: Any) -> None:
+        self._buckets = {
+            name: TokenBucket(rate, **bucket_options) for name, rate in limits.items() if rate > 0
+        }
 
     def __call__(self, event_name: str = "", **_: Any) -> None:
         bucket = self._buckets.get(event_name.rsplit(".", 1)[-1])
