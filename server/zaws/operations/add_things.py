@@ -72,7 +72,7 @@ def add_things(
             plan, clients = _new_plan(proj, aws, base_name, count)
             journal.begin(plan)
         try:
-            orphans = _run(proj, journal, plan, clients, report, cancel)
+            orphans = _run(proj, journal, plan, clients, report, cancel, resumed=resumed)
         finally:
             journal.close()
         _record_batch(proj, plan)
@@ -138,10 +138,13 @@ def _run(
     clients: AwsClients,
     report: ProgressCallback,
     cancel: Cancellation,
+    *,
+    resumed: bool,
 ) -> int:
     states = journal.progress()
     provisioner = ThingProvisioner(clients, proj, journal, plan.policy_name)
-    lost_keys = any(s.cert_requested and not s.cert_saved for s in states.values())
+    # A resumed run always looks for orphans: the log may have lost its last lines to a power cut.
+    lost_keys = resumed
     todo = [name for name in plan.names if not (name in states and states[name].done)]
     done = plan.count - len(todo)
     report(ProgressReport(done, plan.count, f"creating {len(todo)} things"))

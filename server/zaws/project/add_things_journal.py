@@ -3,8 +3,12 @@
 Written before each remote step, so that after a crash (even SIGKILL) a rerun knows, per thing,
 what may exist remotely: a thing whose certificate request was logged but whose key never reached
 the disk points at an orphan certificate to find and delete. Lives in `.zaws/add-things/`:
-`plan.json` (atomic), `log.jsonl` (append-only, one fsync per line), `staging/<thing>/` (the key,
-0600, and the certificate, before the thing's record is complete). Removed when the run finishes.
+`plan.json` (atomic, fsynced), `log.jsonl` (append-only), `staging/<thing>/` (the key, 0600 and
+fsynced, and the certificate, before the thing's record is complete). Removed when the run ends.
+
+Log lines are written with one unbuffered `write` each: a killed process cannot lose them (they are
+in the kernel). They are not fsynced one by one, which would serialise every worker on the disk;
+after a power cut the last lines may be missing, so a resumed run always looks for orphans.
 """
 
 from __future__ import annotations
@@ -101,7 +105,6 @@ class AddThingsJournal:
             if self._log_fd is None:
                 self._log_fd = os.open(self.log_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
             os.write(self._log_fd, line.encode())
-            os.fsync(self._log_fd)
 
     def progress(self) -> dict[str, ThingProgress]:
         states: dict[str, ThingProgress] = {}
