@@ -14,6 +14,9 @@ if TYPE_CHECKING:
     from mypy_boto3_iot import IoTClient
     from mypy_boto3_s3 import S3Client
 
+    from zaws.aws.clients import AwsClients
+    from zaws.aws.settings import AwsSettings
+
 
 def thing_arn(iot: IoTClient, thing: str) -> str:
     with aws_errors(f"looking up thing {thing}"):
@@ -57,3 +60,32 @@ def bucket_region(s3: S3Client, bucket: str) -> str:
     if not location:
         return "us-east-1"
     return "eu-west-1" if location == "EU" else str(location)
+
+
+class FotaClients:
+    """AwsClients whose S3 clients are made once per region: a FOTA start and its verification
+    use S3 in two regions many times, and building a boto3 client takes a few hundred ms."""
+
+    def __init__(self, clients: AwsClients) -> None:
+        self.clients = clients
+        self._s3: dict[str, S3Client] = {}
+
+    @classmethod
+    def of(cls, aws: AwsSettings) -> FotaClients:
+        from zaws.aws.clients import AwsClients
+
+        return cls(AwsClients(aws))
+
+    @property
+    def iot(self) -> IoTClient:
+        return self.clients.iot
+
+    @property
+    def iam(self) -> IAMClient:
+        return self.clients.iam
+
+    def s3(self, region: str | None = None) -> S3Client:
+        region = region or self.clients.region
+        if region not in self._s3:
+            self._s3[region] = self.clients.s3(region)
+        return self._s3[region]

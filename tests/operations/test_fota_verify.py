@@ -1,0 +1,182 @@
+"""Verification on the emulator: a good job passes; each broken job is caught, all at once."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.support.device_playback import FotaStage, prepare_stage
+from zaws.aws.settings import AwsSettings
+from zaws.errors import NotFound
+from zaws.operations.fota_setup import ROLE_POLICY_NAME
+from zaws.operations.fota_start import FotaStarted, start_fota
+from zaws.operations.fota_verify import FotaVerification, verify_fota_job
+from zaws.project.fota_jobs_record import FotaJobsRecord, RecordedJob
+
+
+@pytest.fixture
+def stage(aws: AwsSettings, tmp_path: Path) -> FotaStage:
+    """A bucket, a role AWS IoT can use, and a firmware file in the `link -J` format."""
+    return prepare_stage(aws, tmp_path)
+
+
+@pytest.fixture
+def job(aws: AwsSettings, stage: FotaStage, boto: Any) -> FotaStarted:
+    boto("iot").create_thing(thingName="dev_0")
+    return start_fota("dev_0", stage.firmware, stage.bucket, stage.role, aws=aws, verify=False)
+
+
+def failed(result: FotaVerification) -> list[str]:
+    return sorted(f.check for f in result.findings if f.severity == "error")
+
+
+def test_a_good_job_passes_every_check(aws: AwsSettings, job: FotaStarted) -> None:
+    result = verify_fota_job(job.job_id, aws=aws)
+    assert result.ok and result.findings == []
+    assert {
+        "job.url_validity",
+        "document.fields",
+        "firmware.download",
+        "firmware.size",
+        "firmware.md5",
+        "firmware.url_region",
+        "role",
+    } <= set(result.passed)
+
+
+def test_firmware_whose_md5_differs_from_the_document_is_caught(
+    aws: AwsSettings, job: FotaStarted, stage: FotaStage, boto: Any
+) -> None:
+    same_size = bytes(reversed(stage.bytecode))
+    boto("s3").put_object(Bucket=job.bucket, Key=job.bytecode_key, Body=same_size)
+    result = verify_fota_job(job.job_id, aws=aws)
+    assert failed(result) == ["firmware.md5"]
+    assert "firmware.size" in result.passed
+
+
+def test_a_missing_firmware_object_is_caught(aws: AwsSettings, job: FotaStarted, boto: Any) -> None:
+    boto("s3").delete_object(Bucket=job.bucket, Key=job.bytecode_key)
+    result = verify_fota_job(job.job_id, aws=aws)
+    assert failed(result) == ["firmware.download"]
+    assert "does not exist" in result.findings[0].message
+
+
+def test_a_missing_job_document_is_caught(aws: AwsSettings, job: FotaStarted, boto: Any) -> None:
+    boto("s3").delete_object(Bucket=job.bucket, Key=job.job_document_key)
+    assert failed(verify_fota_job(job.job_id, aws=aws)) == ["document.exists"]
+
+
+def test_a_missing_role_is_caught_with_the_command_that_recreates_it(
+    aws: AwsSettings, job: FotaStarted, stage: FotaStage, boto: Any
+) -> None:
+    iam = boto("iam")
+    iam.delete_role_policy(RoleName=stage.role, PolicyName=ROLE_POLICY_NAME)
+    iam.delete_role(RoleName=stage.role)
+    result = verify_fota_job(job.job_id, aws=aws)
+    assert failed(result) == ["role.exists"]
+    assert f"fota-setup --bucket {stage.bucket} --role {stage.role}" in result.findings[0].hint
+
+
+def test_a_role_aws_iot_may_not_assume_is_caught(
+    aws: AwsSettings, job: FotaStarted, stage: FotaStage, boto: Any
+) -> None:
+    ec2_only = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "ec2.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+            }
+        ],
+    }
+    boto("iam").update_assume_role_policy(RoleName=stage.role, PolicyDocument=json.dumps(ec2_only))
+    assert failed(verify_fota_job(job.job_id, aws=aws)) == ["role.trust"]
+
+
+def test_a_role_that_may_not_read_the_object_is_caught(
+    aws: AwsSettings, job: FotaStarted, stage: FotaStage, boto: Any
+) -> None:
+    boto("iam").delete_role_policy(RoleName=stage.role, PolicyName=ROLE_POLICY_NAME)
+    assert failed(verify_fota_job(job.job_id, aws=aws)) == ["role.s3_read"]
+
+
+def test_a_url_validity_out_of_range_and_other_problems_are_all_reported_at_once(
+    aws: AwsSettings, job: FotaStarted, stage: FotaStage, boto: Any
+) -> None:
+    # AWS refuses such a job; the emulator accepts it, which lets the check be exercised.
+    boto("iot").create_job(
+        jobId="too-long",
+        targets=[boto("iot").describe_thing(thingName="dev_0")["thingArn"]],
+        documentSource=job.document_source,
+        description=f"(document {job.document_source})",
+        presignedUrlConfig={"roleArn": job.role_arn, "expiresInSec": 7200},
+    )
+    boto("s3").put_object(Bucket=job.bucket, Key=job.bytecode_key, Body=b"x" * 10)
+    boto("iam").delete_role_policy(RoleName=stage.role, PolicyName=ROLE_POLICY_NAME)
+    result = verify_fota_job("too-long", aws=aws)
+    assert failed(result) == ["firmware.md5", "firmware.size", "job.url_validity", "role.s3_read"]
+    assert all(f.hint for f in result.findings)
+
+
+def test_the_emulator_omits_document_source_so_the_project_record_locates_the_document(
+    aws: AwsSettings, job: FotaStarted, project: Path, boto: Any
+) -> None:
+    boto("iot").create_job(
+        jobId="plain",
+        targets=[boto("iot").describe_thing(thingName="dev_0")["thingArn"]],
+        documentSource=job.document_source,
+        description="no URL in here",
+        presignedUrlConfig={"roleArn": job.role_arn, "expiresInSec": 600},
+    )
+    assert failed(verify_fota_job("plain", aws=aws)) == ["document.location"]
+    FotaJobsRecord(project).add(
+        RecordedJob(
+            job_id="plain",
+            job_arn="",
+            started_at=0,
+            things=["dev_0"],
+            thing_group=None,
+            bucket=job.bucket,
+            bucket_region=job.bucket_region,
+            bytecode_key=job.bytecode_key,
+            job_document_key=job.job_document_key,
+            document_source=job.document_source,
+            role_arn=job.role_arn,
+            duration=600,
+            bc_idx=1,
+            bc_size=1,
+            bc_crc="",
+        )
+    )
+    assert verify_fota_job("plain", aws=aws, project=project).ok
+
+
+def test_a_global_url_for_a_bucket_outside_us_east_1_is_caught(
+    aws: AwsSettings, tmp_path: Path, boto: Any
+) -> None:
+    europe = replace(aws, region="eu-west-1")
+    eu_stage = prepare_stage(europe, tmp_path)
+    boto("iot", "eu-west-1").create_thing(thingName="dev_0")
+    job = start_fota("dev_0", eu_stage.firmware, eu_stage.bucket, eu_stage.role, aws=europe)
+    assert job.verification is not None and job.verification.ok
+    assert ".s3.eu-west-1.amazonaws.com/" in job.document["bc_url"]
+    legacy = {
+        **job.document,
+        "bc_url": job.document["bc_url"].replace(
+            f"{job.bucket}.s3.eu-west-1.amazonaws.com", f"s3.amazonaws.com/{job.bucket}"
+        ),
+    }
+    boto("s3", "eu-west-1").put_object(
+        Bucket=job.bucket, Key=job.job_document_key, Body=json.dumps(legacy).encode()
+    )
+    assert failed(verify_fota_job(job.job_id, aws=europe)) == ["firmware.url_region"]
+
+
+def test_an_unknown_job_is_a_clear_not_found(aws: AwsSettings) -> None:
+    with pytest.raises(NotFound, match="no job 'nope'"):
+        verify_fota_job("nope", aws=aws)
