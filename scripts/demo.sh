@@ -39,10 +39,13 @@ import json, sys
 from zaws.operations.firmware import sample_firmware
 json.dump(sample_firmware(b"\x00demo bytecode " * 64, bc_idx=1), open(sys.argv[1], "w"), indent=2)
 PY
-step "A FOTA job for sensor_2 from a sample firmware file (link -J format)" \
-    zaws iot-fota-start sensor_2 "$demo/firmware.json" s3://zaws-demo-firmware zaws-demo-fota-role --duration 900
+step "A FOTA job for sensor_2 from a sample firmware file (link -J format), then verified" \
+    zaws iot-fota-start sensor_2 "$demo/firmware.json" s3://zaws-demo-firmware zaws-demo-fota-role \
+    --duration 900 --project "$project"
 step "The things, as the project and AWS see them" \
     zaws list-things "$project" --remote
+step "The FOTA jobs started from the project" \
+    zaws iot-fota-jobs "$project"
 step "Clean up: things and certificates deleted in AWS, then locally" \
     zaws iot-cleanup "$project" --yes
 step "Nothing left" \
