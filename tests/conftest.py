@@ -73,8 +73,9 @@ def project(tmp_path: Path, aws: AwsSettings, policy: str) -> Path:
     """A fresh project from the template, with the policy set."""
     from zaws.operations.create_project import create_project
 
-    made = create_project("device", tmp_path, endpoint="abc-ats.iot.us-east-1.amazonaws.com",
-                          policy_name=policy)
+    made = create_project(
+        "device", tmp_path, endpoint="abc-ats.iot.us-east-1.amazonaws.com", policy_name=policy
+    )
     return Path(made.path)
 
 
@@ -82,15 +83,20 @@ def project(tmp_path: Path, aws: AwsSettings, policy: str) -> Path:
 def run_zaws(zaws_home: Path, emulator_url: str) -> Any:
     """Run the real `zaws` command line in local mode; returns the CompletedProcess."""
 
-    def run(*args: str, input: str | None = None, env: dict[str, str] | None = None,
-            local: bool = True) -> subprocess.CompletedProcess[str]:
+    def run(
+        *args: str, input: str | None = None, env: dict[str, str] | None = None, local: bool = True
+    ) -> subprocess.CompletedProcess[str]:
         environment = {**os.environ, "ZAWS_HOME": str(zaws_home), **(env or {})}
         environment.pop("ZAWS_LOCAL", None)
         if local:
             environment["ZAWS_LOCAL"] = "1"
         return subprocess.run(
             [sys.executable, "-m", "zaws.cli", *args],
-            capture_output=True, text=True, input=input, env=environment, timeout=300,
+            capture_output=True,
+            text=True,
+            input=input,
+            env=environment,
+            timeout=300,
         )
 
     return run
