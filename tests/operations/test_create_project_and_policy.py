@@ -1,0 +1,64 @@
+"""A project from the template and a least-privilege device policy."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from zaws.aws.settings import AwsSettings
+from zaws.errors import InvalidInput
+from zaws.operations.create_policy import create_policy
+from zaws.operations.create_project import create_project
+
+
+def test_template_files_and_gitignore_keep_keys_out_of_git(tmp_path: Path) -> None:
+    made = create_project(
+        "p", tmp_path, endpoint="x-ats.iot.eu-west-1.amazonaws.com", policy_name="pol"
+    )
+    root = Path(made.path)
+    assert json.loads((root / "thing.conf.json").read_text()) == {
+        "endpoint": "x-ats.iot.eu-west-1.amazonaws.com",
+        "policy_name": "pol",
+    }
+    ignored = (root / ".gitignore").read_text().split()
+    assert {"private.pem.key", "certificate.pem.crt", ".aws_things_resources/"} <= set(ignored)
+    assert "thing.conf.json" in (root / "main.py").read_text()
+    assert not any(p.name.startswith(".p.") for p in tmp_path.iterdir())  # no staging left
+
+
+def test_without_credentials_the_endpoint_is_left_empty_and_the_reason_given(
+    tmp_path: Path,
+) -> None:
+    made = create_project("p", tmp_path, aws=None)
+    assert made.endpoint == "" and made.endpoint_source == "unset" and made.endpoint_note
+
+
+@pytest.mark.parametrize("name", ["", ".", "..", "a/b"])
+def test_unusable_names_are_refused(tmp_path: Path, name: str) -> None:
+    with pytest.raises(InvalidInput):
+        create_project(name, tmp_path)
+
+
+def test_policy_lets_a_device_use_only_its_own_name_topics_and_jobs(
+    aws: AwsSettings, boto: Any
+) -> None:
+    made = create_policy("devices", aws=aws)
+    assert made.created
+    document = json.loads(boto("iot").get_policy(policyName="devices")["policyDocument"])
+    resources = [
+        r
+        for s in document["Statement"]
+        for r in ([s["Resource"]] if isinstance(s["Resource"], str) else s["Resource"])
+    ]
+    assert all("${iot:Connection.Thing.ThingName}" in r for r in resources)
+    connect = next(s for s in document["Statement"] if s["Action"] == "iot:Connect")
+    assert connect["Condition"] == {"Bool": {"iot:Connection.Thing.IsAttached": "true"}}
+    assert create_policy("devices", aws=aws).created is False  # idempotent
+
+
+def test_invalid_policy_name(aws: AwsSettings) -> None:
+    with pytest.raises(InvalidInput, match="policy name"):
+        create_policy("bad name!", aws=aws)
