@@ -1,5 +1,5 @@
 """`python -m zaws.cli`: the same as the `zaws` command."""
 
-from zaws.cli.main import main
+from zaws.cli.entry import main
 
 main()
