@@ -52,6 +52,11 @@ def parse_set_active(argv: list[str]) -> tuple[str, int | None, str | None, bool
 
 
 def main() -> None:
+    if sys.argv[1:2] in (["serve"], ["rpc"]):
+        from zaws.__main__ import main as servers
+
+        servers()  # the servers start without click, rich or boto3
+        return
     plain = parse_set_active(sys.argv[1:])
     if plain is None:
         from zaws.cli.main import main as full_main

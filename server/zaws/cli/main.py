@@ -110,6 +110,7 @@ from zaws.cli import (  # noqa: E402
     commands_emulator,
     commands_fota,
     commands_project,
+    commands_servers,
     commands_things,
 )
 
@@ -118,6 +119,7 @@ __all__ = [
     "commands_emulator",
     "commands_fota",
     "commands_project",
+    "commands_servers",
     "commands_things",
     "main",
 ]
