@@ -135,7 +135,8 @@ class ThingProject:
     def thing(self, name: str) -> ThingRecord:
         folder = self.resources_dir / name
         if not (folder / layout.THING_CONF).is_file():
-            known = ", ".join(t.name for t in self.things()[:10]) or "none"
+            names = sorted(p.parent.name for p in self.resources_dir.glob("*/" + layout.THING_CONF))
+            known = ", ".join(names[:10]) + (", ..." if len(names) > 10 else "") or "none"
             raise NotFound(
                 f"The project has no thing named {name!r} (things: {known})",
                 "list them with `zaws list-things PROJECT`",
