@@ -1,0 +1,135 @@
+/**
+ * Playwright helpers that speak VS Code's UI (selectors checked on VS Code 1.100, see
+ * shared/notes/vscode-e2e.md): the command palette, input boxes and quick picks, notifications,
+ * modal dialogs, the tree view, the editor's code lenses and the Problems panel. Each waits for the
+ * element it needs; none sleeps.
+ */
+import { join } from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+
+export class Workbench {
+  private shots = 0;
+
+  constructor(readonly page: Page, private readonly artifacts: string) {}
+
+  async ready(): Promise<void> {
+    await this.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await this.page.locator('.part.activitybar').waitFor();
+  }
+
+  async screenshot(name: string): Promise<string> {
+    this.shots += 1;
+    const file = join(this.artifacts, `${String(this.shots).padStart(2, '0')}-${name}.png`);
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+
+  get quickInput(): Locator {
+    return this.page.locator('.quick-input-widget');
+  }
+
+  private get quickInputBox(): Locator {
+    return this.quickInput.locator('input.input');
+  }
+
+  async runCommand(title: string): Promise<void> {
+    await this.page.keyboard.press('F1');
+    await this.quickInputBox.waitFor();
+    await this.quickInputBox.fill(`>${title}`);
+    const row = this.quickInput.locator('.monaco-list-row', { hasText: title }).first();
+    await row.waitFor();
+    await row.click();
+  }
+
+  async answer(title: string | RegExp, text: string): Promise<void> {
+    await this.quickInput.locator('.quick-input-title', { hasText: title }).waitFor();
+    await this.quickInputBox.fill(text);
+    await this.quickInputBox.press('Enter');
+  }
+
+  /** Types `text` into the input box titled `title` and waits for the validation message `message`. */
+  async expectInvalid(title: string | RegExp, text: string, message: string | RegExp): Promise<void> {
+    await this.quickInput.locator('.quick-input-title', { hasText: title }).waitFor();
+    // Validation runs on change: an empty answer needs a change to reach empty.
+    if (text === '') await this.quickInputBox.fill('x');
+    await this.quickInputBox.fill(text);
+    await this.quickInput.locator('.quick-input-message', { hasText: message }).waitFor();
+  }
+
+  async pick(title: string | RegExp, label: string): Promise<void> {
+    await this.quickInput.locator('.quick-input-title', { hasText: title }).waitFor();
+    const row = this.quickInput.locator('.monaco-list-row', { has: this.page.locator('.label-name', { hasText: label }) }).first();
+    await row.waitFor();
+    await row.click();
+  }
+
+  async quickInputClosed(): Promise<void> {
+    await this.quickInput.waitFor({ state: 'hidden' });
+  }
+
+  notification(text: string | RegExp): Locator {
+    return this.page.locator('.notifications-toasts .notification-toast', { has: this.page.locator('.notification-list-item-message', { hasText: text }) });
+  }
+
+  /** Waits until the toast with `text` is fully shown (so a screenshot catches it). */
+  async waitNotification(text: string | RegExp, timeout = 60_000): Promise<Locator> {
+    const toast = this.notification(text);
+    await toast.waitFor({ timeout });
+    await this.page.locator('.notifications-toasts .notification-toast.notification-fade-in-done', { has: this.page.locator('.notification-list-item-message', { hasText: text }) }).first().waitFor({ timeout });
+    return toast.first();
+  }
+
+  async clearNotifications(): Promise<void> {
+    await this.runCommand('Notifications: Clear All Notifications');
+    await this.page.locator('.notifications-toasts .notification-toast').first().waitFor({ state: 'detached' });
+  }
+
+  dialog(): Locator {
+    return this.page.locator('.monaco-dialog-box');
+  }
+
+  async openViewContainer(title: string): Promise<void> {
+    const heading = this.page.locator('.part.sidebar .composite.title .title-label', { hasText: new RegExp(title, 'i') });
+    if (await heading.isVisible()) return;
+    await this.page.locator(`.part.activitybar .action-item a[aria-label^="${title}"]`).click();
+    await heading.waitFor();
+  }
+
+  treeRow(label: string): Locator {
+    return this.page.locator('.part.sidebar .monaco-list-row[role="treeitem"]', { has: this.page.locator('.label-name', { hasText: new RegExp(`^${label}$`) }) });
+  }
+
+  activeRows(): Locator {
+    return this.page.locator('.part.sidebar .monaco-list-row[role="treeitem"] .label-description', { hasText: /^active$/ });
+  }
+
+  async openFile(relativePath: string): Promise<void> {
+    await this.page.keyboard.press('Control+P');
+    await this.quickInputBox.waitFor();
+    await this.quickInputBox.fill(relativePath);
+    const row = this.quickInput.locator('.monaco-list-row', { hasText: relativePath.split('/').pop()! }).first();
+    await row.waitFor();
+    await this.quickInputBox.press('Enter');
+    await this.quickInputClosed();
+  }
+
+  /**
+   * In the open Settings editor, on the `tab` tab ("User", "Remote", "Workspace"): searches for
+   * `id` and types `value` into the setting titled `title`.
+   */
+  async setSetting(tab: string, id: string, title: string, value: string): Promise<void> {
+    await this.page.locator('.settings-editor .settings-tabs-widget .action-label', { hasText: new RegExp(`^${tab}`) }).click();
+    const search = this.page.locator('.settings-editor .settings-header .monaco-editor textarea').first();
+    await search.waitFor();
+    await search.fill(id);
+    const item = this.page.locator('.settings-editor .setting-item-contents', { has: this.page.locator('.setting-item-label', { hasText: title }) }).first();
+    await item.waitFor();
+    const input = item.locator('input').first();
+    await input.fill(value);
+    await input.press('Enter');
+  }
+
+  codeLenses(): Locator {
+    return this.page.locator('.monaco-editor .codelens-decoration a');
+  }
+}

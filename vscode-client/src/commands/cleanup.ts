@@ -1,0 +1,57 @@
+/**
+ * Clean Up Project. Asks the server for the plan (nothing is deleted without `confirm: true`), lists
+ * it in a modal confirmation, and only on "Delete" runs the cleanup under a cancellable progress
+ * notification.
+ */
+import type { Deps } from './deps';
+import { chooseProject, Problem, summarize, withProgress } from './shared';
+import type { CleanupDone, CleanupPlan } from '../core/protocol';
+import { folderName } from '../core/projects';
+
+export const CONFIRM_LABEL = 'Delete';
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** `/ws/blink/.zawsconf` as `.zawsconf`: the dialog names the project already. */
+function relativeTo(project: string, path: string): string {
+  const prefix = project.endsWith('/') ? project : `${project}/`;
+  return path.startsWith(prefix) ? path.slice(prefix.length) : path;
+}
+
+export function planText(plan: CleanupPlan, maxLines = 12): string {
+  const lines: string[] = [];
+  if (plan.targets.length) {
+    const names = plan.targets.map((t) => t.thingName);
+    const certificates = plan.targets.reduce((n, t) => n + t.certArns.length, 0);
+    lines.push(`In AWS: ${plural(names.length, 'thing', 'things')} (${summarize(names, 8)}) and ${plural(certificates, 'certificate', 'certificates')}.`);
+    const unrecorded = plan.targets.filter((t) => !t.recorded).length;
+    if (unrecorded) lines.push(`(${unrecorded} of them from an unfinished Add Things run.)`);
+  }
+  if (plan.localPaths.length) {
+    lines.push('On disk:');
+    const shown = plan.localPaths.slice(0, maxLines);
+    lines.push(...shown.map((p) => `  ${relativeTo(plan.project, p)}`));
+    if (plan.localPaths.length > shown.length) lines.push(`  … and ${plan.localPaths.length - shown.length} more`);
+  }
+  return lines.join('\n');
+}
+
+export async function cleanup(deps: Deps, projectUri?: string): Promise<CleanupDone | undefined> {
+  const project = await chooseProject(deps, projectUri);
+  const name = folderName(new URL(project).pathname);
+  const planned = await deps.api.request('zaws/cleanup', { projectUri: project });
+  if (planned.confirmed) throw new Error('the server deleted without confirmation');
+  const plan = planned.plan;
+  if (plan.targets.length === 0 && plan.localPaths.length === 0) {
+    throw new Problem(`Nothing to clean up in ${name}.`);
+  }
+  const confirmed = await deps.ui.confirm(`Clean up project ${name}? This deletes things and certificates in AWS and their files on disk. It cannot be undone.`, planText(plan), CONFIRM_LABEL);
+  if (!confirmed) return undefined;
+  const answer = await withProgress(deps, `Cleaning up ${name}`, 'zaws/cleanup', { projectUri: project, confirm: true });
+  if (!answer.confirmed) throw new Error('the server answered a confirmed cleanup with a plan');
+  deps.views.refresh(project);
+  void deps.ui.info(`Cleaned up ${name}: deleted ${plural(answer.done.thingsDeleted.length, 'thing', 'things')} and ${plural(answer.done.certificatesDeleted, 'certificate', 'certificates')}.`);
+  return answer.done;
+}

@@ -1,0 +1,252 @@
+/**
+ * The client's side of the zaws protocol, in one place: method names, the params the client sends
+ * and the results it reads. Everything else goes through `RequestMap`, so a contract test can check
+ * this file (and the params the commands really send) against protocol/openrpc.json.
+ *
+ * Pure types and constants: no `vscode` import, usable from unit tests.
+ */
+
+/** A file URI of a project folder, e.g. `file:///home/me/blink`. */
+export type ProjectUri = string;
+
+export interface WorkDoneParams {
+  /** Set by the client when it wants `$/progress` reports for this request. */
+  workDoneToken?: string;
+}
+
+export interface CreateProjectParams {
+  name: string;
+  /** File URI of the folder the project folder is created in. */
+  parentUri: string;
+  endpoint?: string;
+  policyName?: string;
+}
+
+export interface ProjectCreated {
+  projectUri: ProjectUri;
+  path: string;
+  endpoint: string;
+  /** "given", "account" (looked up) or "unset". */
+  endpointSource: string;
+  policyName: string;
+  endpointNote: string | null;
+}
+
+export interface AddThingsParams extends WorkDoneParams {
+  projectUri: ProjectUri;
+  count: number;
+  baseName?: string;
+}
+
+export interface ThingsAdded {
+  projectUri: ProjectUri;
+  project: string;
+  /** The names created by this request. */
+  things: string[];
+  activeThing: string | null;
+  resumed: boolean;
+  orphanCertificatesDeleted: number;
+  seconds: number;
+}
+
+export interface SetActiveThingParams {
+  projectUri: ProjectUri;
+  /** Exactly one of thingName and thingId. */
+  thingName?: string;
+  thingId?: number;
+}
+
+export interface ActiveThing {
+  projectUri: ProjectUri;
+  project: string;
+  thingName: string;
+  certArn: string;
+}
+
+export interface CleanupParams extends WorkDoneParams {
+  projectUri: ProjectUri;
+  /** Without it the server deletes nothing and answers with the plan. */
+  confirm?: boolean;
+}
+
+export interface CleanupTarget {
+  thingName: string;
+  certArns: string[];
+  /** False: left over from an unfinished add-things run. */
+  recorded: boolean;
+}
+
+export interface CleanupPlan {
+  project: string;
+  targets: CleanupTarget[];
+  /** Files and folders deleted from disk. */
+  localPaths: string[];
+  unfinishedAddThingsSince: number | null;
+}
+
+export interface CleanupDone {
+  project: string;
+  thingsDeleted: string[];
+  certificatesDeleted: number;
+  orphanCertificatesDeleted: number;
+  localPathsRemoved: string[];
+}
+
+export type CleanupAnswer =
+  | { projectUri: ProjectUri; confirmed: false; plan: CleanupPlan }
+  | { projectUri: ProjectUri; confirmed: true; done: CleanupDone };
+
+export interface StartFotaParams {
+  projectUri: ProjectUri;
+  thingName: string;
+  /** File URI of the firmware JSON written by the toolchain's `link -J`. */
+  firmwareUri: string;
+  bucket: string;
+  role: string;
+  duration: number;
+}
+
+export interface FotaStarted {
+  jobId: string;
+  jobArn: string;
+  thingName: string;
+  bucket: string;
+}
+
+export interface ListThingsParams {
+  projectUri: ProjectUri;
+  /** Ask AWS whether each thing and certificate still exist (slower). */
+  remote?: boolean;
+}
+
+export interface RemoteStatus {
+  thingExists: boolean;
+  /** ACTIVE, INACTIVE, REVOKED, ... or MISSING. */
+  certificateStatus: string | null;
+}
+
+export interface ThingInfo {
+  name: string;
+  /** The thing's number in `<base>_<index>`; null for a name of another form. */
+  index: number | null;
+  certArn: string;
+  active: boolean;
+  /** Path of `.aws_things_resources/<name>`. */
+  folder: string;
+  /** Null unless listThings was asked with `remote: true`. */
+  remote: RemoteStatus | null;
+}
+
+export interface ThingList {
+  projectUri: ProjectUri;
+  project: string;
+  baseName: string | null;
+  activeThing: string | null;
+  things: ThingInfo[];
+  pendingAddThings: boolean;
+}
+
+export interface CreatePolicyParams {
+  name: string;
+}
+
+export interface PolicyCreated {
+  name: string;
+  arn: string;
+  /** False when a policy of that name already existed (left untouched). */
+  created: boolean;
+}
+
+/** Every request the client sends, with its params and result. */
+export interface RequestMap {
+  'zaws/createProject': { params: CreateProjectParams; result: ProjectCreated };
+  'zaws/addThings': { params: AddThingsParams; result: ThingsAdded };
+  'zaws/setActiveThing': { params: SetActiveThingParams; result: ActiveThing };
+  'zaws/cleanup': { params: CleanupParams; result: CleanupAnswer };
+  'zaws/startFota': { params: StartFotaParams; result: FotaStarted };
+  'zaws/listThings': { params: ListThingsParams; result: ThingList };
+  'zaws/createPolicy': { params: CreatePolicyParams; result: PolicyCreated };
+}
+
+export type Method = keyof RequestMap;
+export type ParamsOf<M extends Method> = RequestMap[M]['params'];
+export type ResultOf<M extends Method> = RequestMap[M]['result'];
+
+export const METHODS: readonly Method[] = [
+  'zaws/createProject',
+  'zaws/addThings',
+  'zaws/setActiveThing',
+  'zaws/cleanup',
+  'zaws/startFota',
+  'zaws/listThings',
+  'zaws/createPolicy',
+];
+
+/** Methods that report work-done progress (a `workDoneToken` param): `x-long` in the contract. */
+export const LONG_METHODS: readonly Method[] = ['zaws/addThings', 'zaws/cleanup'];
+
+/** Server -> client: a project's things changed (by a request, or by the CLI in a terminal). */
+export const THINGS_CHANGED = 'zaws/thingsChanged';
+export interface ThingsChangedParams {
+  projectUri: ProjectUri;
+}
+
+/** What the server receives as initializationOptions and, nested under `zaws`, in didChangeConfiguration. */
+export interface ServerSettings {
+  profile: string | null;
+  region: string | null;
+  endpointUrl: string | null;
+  local: boolean;
+  /** Diagnostics that ask AWS (policy exists, certificate ACTIVE...). */
+  remoteChecks: boolean;
+}
+
+/**
+ * Commands the server names in its code lenses. The client registers them (they prompt, then call
+ * sendRequest), so the server must NOT advertise them in executeCommandProvider: an id registered
+ * twice makes activation fail.
+ */
+export const LENS_COMMANDS = {
+  switchActiveThing: 'zaws.lens.switchActiveThing',
+  addThings: 'zaws.lens.addThings',
+  startFota: 'zaws.lens.startFota',
+} as const;
+
+/** Arguments a code lens may carry: `{projectUri, thingName?}` or positional `(projectUri, thingName?)`. */
+export interface LensArgs {
+  projectUri?: ProjectUri;
+  thingName?: string;
+}
+
+export function lensArgs(args: unknown[]): LensArgs {
+  const [first, second] = args;
+  if (typeof first === 'string') {
+    return { projectUri: first, thingName: typeof second === 'string' ? second : undefined };
+  }
+  if (first && typeof first === 'object') {
+    const o = first as Record<string, unknown>;
+    return {
+      projectUri: typeof o.projectUri === 'string' ? o.projectUri : undefined,
+      thingName: typeof o.thingName === 'string' ? o.thingName : undefined,
+    };
+  }
+  return {};
+}
+
+/** JSON-RPC error codes of zaws errors (`components.errors` in the contract). */
+export const ErrorCodes = {
+  invalidInput: -32011,
+  project: -32012,
+  notFound: -32013,
+  credentials: -32014,
+  remote: -32015,
+  busy: -32016,
+  confirmationRequired: -32017,
+  requestCancelled: -32800,
+} as const;
+
+/** The stable kind in an error's `data.code` (ErrorData in the contract); preferred over the number. */
+export const ErrorKinds = {
+  credentials: 'zaws.credentials',
+  cancelled: 'zaws.cancelled',
+} as const;

@@ -1,0 +1,150 @@
+/**
+ * Starts and stops the zaws language server (`<python> -m zaws serve` over stdio) and is the
+ * commands' `Api`: typed requests with optional work-done progress and cancellation. Before
+ * starting, a quick preflight tells "no Python" apart from "zaws not installed", so the error says
+ * how to fix it.
+ */
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import type * as vscode from 'vscode';
+import {
+  DidChangeConfigurationNotification,
+  LanguageClient,
+  WorkDoneProgress,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
+import type { Api, RequestOptions } from './commands/deps';
+import { classifyPreflight, PREFLIGHT_ARGS, preflightMessage, SERVER_ARGS, type Interpreter } from './core/interpreter';
+import { ServerUnavailable } from './core/errors';
+import { PROJECT_GLOB } from './core/projects';
+import { THINGS_CHANGED, type Method, type ParamsOf, type ResultOf, type ThingsChangedParams } from './core/protocol';
+import { configurationChange } from './core/settings';
+import { findInterpreter } from './python';
+import { serverSettings } from './settings';
+import type { WorkDoneValue } from './core/progress';
+
+const PREFLIGHT_TIMEOUT_MS = 20_000;
+
+export class ZawsServer implements Api, vscode.Disposable {
+  private client: LanguageClient | undefined;
+  private starting: Promise<LanguageClient> | undefined;
+
+  constructor(
+    private readonly log: vscode.LogOutputChannel,
+    private readonly onThingsChanged: (projectUri: string) => void,
+  ) {}
+
+  /** The running client, starting it on first use. A failed start is retried on the next call. */
+  ensureStarted(): Promise<LanguageClient> {
+    if (!this.starting) {
+      this.starting = this.start().catch((error: unknown) => {
+        this.starting = undefined;
+        throw error;
+      });
+    }
+    return this.starting;
+  }
+
+  async request<M extends Method>(method: M, params: ParamsOf<M>, options: RequestOptions = {}): Promise<ResultOf<M>> {
+    const client = await this.ensureStarted();
+    let progress: vscode.Disposable | undefined;
+    let sent: ParamsOf<M> = params;
+    if (options.onProgress) {
+      const workDoneToken = randomUUID();
+      const onProgress = options.onProgress;
+      progress = client.onProgress(WorkDoneProgress.type, workDoneToken, (value) => onProgress(value as WorkDoneValue));
+      sent = { ...params, workDoneToken };
+    }
+    this.log.debug(`-> ${method} ${JSON.stringify(sent)}`);
+    try {
+      // An explicit `undefined` token would be sent as a second, positional param.
+      const result = options.token
+        ? await client.sendRequest<ResultOf<M>>(method, sent, options.token)
+        : await client.sendRequest<ResultOf<M>>(method, sent);
+      this.log.debug(`<- ${method} ${JSON.stringify(result)}`);
+      return result;
+    } catch (error) {
+      this.log.warn(`<- ${method} failed: ${error instanceof Error ? error.message : String(error)}`);
+      throw error;
+    } finally {
+      progress?.dispose();
+    }
+  }
+
+  /** Sends the current settings (after a change of profile, region, endpoint or local mode). */
+  async pushSettings(): Promise<void> {
+    if (!this.client?.isRunning()) return;
+    await this.client.sendNotification(DidChangeConfigurationNotification.type, configurationChange(serverSettings()));
+  }
+
+  async restart(): Promise<void> {
+    await this.stop();
+    await this.ensureStarted();
+  }
+
+  async stop(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    this.starting = undefined;
+    if (client) await client.dispose().catch((error: unknown) => this.log.warn(`stopping the server: ${String(error)}`));
+  }
+
+  dispose(): void {
+    void this.stop();
+  }
+
+  private async start(): Promise<LanguageClient> {
+    const interpreter = await findInterpreter();
+    await this.preflight(interpreter);
+    const client = new LanguageClient('zaws', 'Zerynth AWS', this.serverOptions(interpreter), this.clientOptions());
+    client.onNotification(THINGS_CHANGED, (params: ThingsChangedParams) => this.onThingsChanged(params.projectUri));
+    try {
+      await client.start();
+    } catch (error) {
+      await client.dispose().catch(() => undefined);
+      throw new ServerUnavailable(`Zerynth AWS: the server (${interpreter.command} ${SERVER_ARGS.join(' ')}) did not start: ${error instanceof Error ? error.message : String(error)}. See the log.`);
+    }
+    this.log.info('server started');
+    this.client = client;
+    return client;
+  }
+
+  private serverOptions(interpreter: Interpreter): ServerOptions {
+    this.log.info(`starting the server: ${interpreter.command} ${SERVER_ARGS.join(' ')} (interpreter from ${interpreter.source})`);
+    return { command: interpreter.command, args: [...SERVER_ARGS], options: { env: process.env } };
+  }
+
+  private clientOptions(): LanguageClientOptions {
+    return {
+      documentSelector: [{ scheme: 'file', pattern: PROJECT_GLOB }],
+      outputChannel: this.log,
+      initializationOptions: serverSettings(),
+      // The server decides when a start failure is final; do not loop on a broken interpreter.
+      initializationFailedHandler: () => false,
+    };
+  }
+
+  private preflight(interpreter: Interpreter): Promise<void> {
+    return new Promise((resolve, reject) => {
+      execFile(interpreter.command, [...PREFLIGHT_ARGS], { timeout: PREFLIGHT_TIMEOUT_MS }, (error, stdout, stderr) => {
+        const code = (error as { code?: unknown } | null)?.code;
+        const outcome = classifyPreflight({
+          errorCode: typeof code === 'string' ? code : undefined,
+          exitCode: error ? (typeof code === 'number' ? code : null) : 0,
+          stdout,
+          stderr,
+        });
+        const message = preflightMessage(interpreter, outcome);
+        if (outcome.ok) {
+          this.log.info(`${interpreter.command}: ${message}`);
+          resolve();
+        } else {
+          this.log.error(message);
+          if (stderr) this.log.error(stderr.trim());
+          reject(new ServerUnavailable(message));
+        }
+      });
+    });
+  }
+}

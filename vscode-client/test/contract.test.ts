@@ -1,0 +1,167 @@
+/**
+ * The client against the contract, protocol/openrpc.json: every request the commands really send
+ * (recorded from their flows with a fake server) validates against the method's params; every
+ * answer the tests feed the commands validates against the method's result, so the fields the
+ * client reads exist; method names, the notification, the code-lens command ids and the error codes
+ * agree.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Ajv, { type ValidateFunction } from 'ajv';
+import { addThings } from '../src/commands/addThings';
+import { cleanup } from '../src/commands/cleanup';
+import { createPolicy } from '../src/commands/createPolicy';
+import { createProject } from '../src/commands/createProject';
+import { setActiveThing } from '../src/commands/setActiveThing';
+import { startFota } from '../src/commands/startFota';
+import { ErrorCodes, ErrorKinds, LENS_COMMANDS, LONG_METHODS, METHODS, THINGS_CHANGED, type Method } from '../src/core/protocol';
+import { activeThing, added, created, P, plan, thingList, things } from './commands/answers';
+import { fakeDeps, type Sent } from './commands/fakes';
+
+interface ContentDescriptor {
+  name?: string;
+  required?: boolean;
+  schema?: unknown;
+  $ref?: string;
+}
+
+interface OpenRpc {
+  methods: { name: string; params: ContentDescriptor[]; result: { schema: unknown }; 'x-long'?: boolean }[];
+  components: { contentDescriptors: Record<string, ContentDescriptor>; errors: Record<string, { code: number }>; schemas?: Record<string, unknown> };
+  'x-notifications': { name: string }[];
+  'x-codeLensCommands': { id: string }[];
+}
+
+// Tests run from out/test: the repository's protocol folder is two levels above vscode-client.
+const contractPath = join(__dirname, '..', '..', '..', 'protocol', 'openrpc.json');
+const contract = JSON.parse(readFileSync(contractPath, 'utf8')) as OpenRpc;
+const CONTRACT_ID = 'zaws-openrpc';
+
+const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+ajv.addSchema(contract, CONTRACT_ID);
+
+/** `#/components/...` refs point into the contract document registered above. */
+function rebase(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(rebase);
+  if (schema && typeof schema === 'object') {
+    return Object.fromEntries(Object.entries(schema).map(([key, value]) => [key, key === '$ref' && typeof value === 'string' && value.startsWith('#') ? `${CONTRACT_ID}${value}` : rebase(value)]));
+  }
+  return schema;
+}
+
+function descriptor(d: ContentDescriptor): ContentDescriptor {
+  if (!d.$ref) return d;
+  const name = d.$ref.split('/').pop()!;
+  return contract.components.contentDescriptors[name]!;
+}
+
+function method(name: string) {
+  const m = contract.methods.find((x) => x.name === name);
+  assert.ok(m, `${name} is in the contract`);
+  return m;
+}
+
+const validators = new Map<string, { params: ValidateFunction; result: ValidateFunction }>();
+function validatorsFor(name: string) {
+  let v = validators.get(name);
+  if (!v) {
+    const m = method(name);
+    const params = m.params.map(descriptor);
+    const paramsSchema = {
+      type: 'object',
+      properties: Object.fromEntries(params.map((p) => [p.name!, rebase(p.schema)])),
+      required: params.filter((p) => p.required).map((p) => p.name!),
+      additionalProperties: false,
+    };
+    v = { params: ajv.compile(paramsSchema), result: ajv.compile(rebase(m.result.schema) as object) };
+    validators.set(name, v);
+  }
+  return v;
+}
+
+function checkParams(sent: Sent): void {
+  const validate = validatorsFor(sent.method).params;
+  // server.ts adds a workDoneToken to requests that want progress reports.
+  const params = sent.hadProgress ? { ...(sent.params as object), workDoneToken: 'token-1' } : sent.params;
+  assert.ok(validate(params), `${sent.method} params ${JSON.stringify(params)}: ${ajv.errorsText(validate.errors)}`);
+}
+
+function checkResult(name: Method, result: unknown): void {
+  const validate = validatorsFor(name).result;
+  assert.ok(validate(result), `${name} result ${JSON.stringify(result)}: ${ajv.errorsText(validate.errors)}`);
+}
+
+test('every method the client calls is in the contract', () => {
+  const known = new Set(contract.methods.map((m) => m.name));
+  for (const name of METHODS) assert.ok(known.has(name), `${name} is in protocol/openrpc.json`);
+});
+
+test('of the methods the client calls, the ones with work-done progress are the long ones', () => {
+  const long = contract.methods.filter((m) => m['x-long'] && METHODS.includes(m.name as Method)).map((m) => m.name);
+  assert.deepEqual([...LONG_METHODS].sort(), long.sort());
+});
+
+test('the notification, the code-lens commands and the error codes agree', () => {
+  assert.ok(contract['x-notifications'].some((n) => n.name === THINGS_CHANGED));
+  assert.deepEqual(contract['x-codeLensCommands'].map((c) => c.id).sort(), Object.values(LENS_COMMANDS).sort());
+  const codes = contract.components.errors;
+  assert.equal(codes.CredentialsMissing?.code, ErrorCodes.credentials);
+  assert.equal(codes.RequestCancelled?.code, ErrorCodes.requestCancelled);
+  assert.equal(codes.InvalidInput?.code, ErrorCodes.invalidInput);
+  assert.equal(codes.ConfirmationRequired?.code, ErrorCodes.confirmationRequired);
+  const kinds = JSON.stringify(contract.components.schemas?.ErrorData ?? {});
+  for (const kind of Object.values(ErrorKinds)) assert.ok(kinds.includes(kind), `${kind} is a documented data.code`);
+});
+
+test("the fake server's answers are valid results, so the client reads fields that exist", () => {
+  checkResult('zaws/createProject', created('file:///ws', 'blink'));
+  checkResult('zaws/createPolicy', { name: 'ZerynthThing', arn: 'arn:aws:iot:us-east-1:123456789012:policy/ZerynthThing', created: true });
+  checkResult('zaws/addThings', added(['dev_0'], 'dev_0'));
+  checkResult('zaws/setActiveThing', activeThing('dev_1'));
+  checkResult('zaws/listThings', thingList(things(3)));
+  checkResult('zaws/listThings', thingList([{ ...things(1)[0]!, remote: { thingExists: true, certificateStatus: 'ACTIVE' } }]));
+  checkResult('zaws/cleanup', { projectUri: P, confirmed: false, plan });
+  checkResult('zaws/cleanup', { projectUri: P, confirmed: true, done: { project: '/ws/blink', thingsDeleted: ['dev_0'], certificatesDeleted: 1, orphanCertificatesDeleted: 0, localPathsRemoved: [] } });
+});
+
+test('every request the commands send is valid against the contract', async () => {
+  const { deps, api, ui } = fakeDeps({
+    answers: [
+      'blink', 'file:///ws', 'abc-ats.iot.us-east-1.amazonaws.com', 'ZerynthThing', // createProject
+      'ZerynthThing', // createPolicy
+      '3', 'dev', // addThings on a new project
+      '2', '', // addThings, keeping the base
+      'dev_1', // setActiveThing
+      (items) => items[0]?.value, 'file:///ws/blink/fw.json', 'fw-bucket', 'iot-fota', '600', // startFota
+    ],
+    responders: {
+      'zaws/createProject': (p) => created(p.parentUri, p.name),
+      'zaws/createPolicy': (p) => ({ name: p.name, arn: 'arn', created: true }),
+      'zaws/listThings': () => thingList(api.sent.filter((s) => s.method === 'zaws/addThings').length ? things(3) : []),
+      'zaws/addThings': (p) => added(Array.from({ length: p.count }, (_, i) => `dev_${i}`)),
+      'zaws/setActiveThing': (p) => activeThing(p.thingName ?? ''),
+      'zaws/cleanup': (p) => (p.confirm
+        ? { projectUri: P, confirmed: true, done: { project: '/ws/blink', thingsDeleted: [], certificatesDeleted: 0, orphanCertificatesDeleted: 0, localPathsRemoved: [] } }
+        : { projectUri: P, confirmed: false, plan }),
+      'zaws/startFota': () => ({ jobId: 'fota-dev_1-1', jobArn: 'arn', thingName: 'dev_1', bucket: 'fw-bucket' }),
+    },
+  });
+  await createProject(deps);
+  await createPolicy(deps);
+  await addThings(deps);
+  await addThings(deps);
+  await setActiveThing(deps);
+  await startFota(deps);
+  await cleanup(deps);
+  assert.equal(ui.unused, 0);
+  const methods = new Set(api.sent.map((s) => s.method));
+  assert.deepEqual([...methods].sort(), [...METHODS].sort(), 'the flows above send every method');
+  for (const sent of api.sent) checkParams(sent);
+});
+
+test('the contract check catches a wrong param', () => {
+  assert.throws(() => checkParams({ method: 'zaws/addThings', params: { projectUri: P, count: '3' }, hadToken: false, hadProgress: false }), /count/);
+  assert.throws(() => checkParams({ method: 'zaws/createPolicy', params: { name: 'x', projectUri: P }, hadToken: false, hadProgress: false }), /additional/);
+});
