@@ -9,10 +9,13 @@ from __future__ import annotations
 
 
 class ZawsError(Exception):
-    """A failure the user can act on. `code` is stable and listed in protocol/openrpc.json."""
+    """A failure the user can act on. `code` is stable and listed in protocol/openrpc.json.
+
+    JSON-RPC codes are -32010..-32018 (-32800 for a cancel): clear of LSP's reserved -32001/-32002.
+    """
 
     code = "zaws.error"
-    rpc_code = -32000
+    rpc_code = -32010
 
     def __init__(self, message: str, hint: str | None = None) -> None:
         super().__init__(message)
@@ -30,49 +33,49 @@ class InvalidInput(ZawsError):
     """Bad arguments, a malformed file, a name AWS would refuse."""
 
     code = "zaws.invalidInput"
-    rpc_code = -32001
+    rpc_code = -32011
 
 
 class ProjectError(ZawsError):
     """The project folder is missing, not a zaws project, or inconsistent."""
 
     code = "zaws.project"
-    rpc_code = -32002
+    rpc_code = -32012
 
 
 class NotFound(ZawsError):
     """A thing, policy, role, bucket or job that must exist does not."""
 
     code = "zaws.notFound"
-    rpc_code = -32003
+    rpc_code = -32013
 
 
 class CredentialsMissing(ZawsError):
     """Real mode without usable AWS credentials or region."""
 
     code = "zaws.credentials"
-    rpc_code = -32004
+    rpc_code = -32014
 
 
 class RemoteFailure(ZawsError):
     """AWS (or the emulator) refused or failed a call after the retries."""
 
     code = "zaws.remote"
-    rpc_code = -32005
+    rpc_code = -32015
 
 
 class Busy(ZawsError):
     """Another zaws process holds the project's lock."""
 
     code = "zaws.busy"
-    rpc_code = -32006
+    rpc_code = -32016
 
 
 class ConfirmationRequired(ZawsError):
     """A destructive operation was asked for without confirmation."""
 
     code = "zaws.confirmationRequired"
-    rpc_code = -32007
+    rpc_code = -32017
 
 
 class OperationCancelled(ZawsError):

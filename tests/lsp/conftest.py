@@ -25,6 +25,7 @@ from zaws.aws.settings import AwsSettings
 from zaws.service.uris import uri_from_path
 
 THINGS_CHANGED = "zaws/thingsChanged"
+FOTA_JOBS_CHANGED = "zaws/fotaJobsChanged"
 DIAGNOSTICS = types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS
 
 
@@ -45,6 +46,8 @@ class Session:
         self.initialize_result: types.InitializeResult | None = None
         self.things_changed: list[dict[str, Any]] = []
         self._changed = asyncio.Event()
+        self.fota_jobs_changed: list[dict[str, Any]] = []
+        self._jobs_changed = asyncio.Event()
         self._versions: dict[str, int] = {}
         self.published: dict[str, types.PublishDiagnosticsParams] = {}
         self._published = asyncio.Event()
@@ -52,6 +55,18 @@ class Session:
     def on_things_changed(self, params: Any) -> None:
         self.things_changed.append(plain(params))
         self._changed.set()
+
+    def on_fota_jobs_changed(self, params: Any) -> None:
+        self.fota_jobs_changed.append(plain(params))
+        self._jobs_changed.set()
+
+    async def next_fota_jobs_changed(self, timeout: float = 20) -> dict[str, Any]:
+        """The first zaws/fotaJobsChanged not yet consumed."""
+        async with asyncio.timeout(timeout):
+            while not self.fota_jobs_changed:
+                self._jobs_changed.clear()
+                await self._jobs_changed.wait()
+        return self.fota_jobs_changed.pop(0)
 
     async def request(self, method: str, params: Any = None, msg_id: Any = None) -> Any:
         protocol = self.client.protocol
@@ -157,6 +172,10 @@ async def start_session(
         @client.feature(THINGS_CHANGED)  # type: ignore[untyped-decorator]
         def things_changed(params: Any) -> None:
             holder[0].on_things_changed(params)
+
+        @client.feature(FOTA_JOBS_CHANGED)  # type: ignore[untyped-decorator]
+        def fota_jobs_changed(params: Any) -> None:
+            holder[0].on_fota_jobs_changed(params)
 
         store = client.protocol.fm.features[DIAGNOSTICS]
 

@@ -113,10 +113,10 @@ async def test_bad_params_are_invalid_params(session: Session, params: Any, mess
 
 async def test_expected_failures_carry_code_and_hint(session: Session, tmp_path: Path) -> None:
     error = await error_of(session, "zaws/listThings", {"projectUri": uri_from_path(tmp_path)})
-    assert error.code == -32002
+    assert error.code == -32012
     assert data(error)["code"] == "zaws.project" and data(error)["hint"]
     error = await error_of(session, "zaws/addThings", {"projectUri": uri_from_path(tmp_path)})
-    assert error.code == -32002
+    assert error.code == -32012
 
 
 async def test_missing_policy_is_not_found(session: Session, project_uri: str, boto: Any) -> None:
@@ -124,7 +124,7 @@ async def test_missing_policy_is_not_found(session: Session, project_uri: str, b
     error = await error_of(
         session, "zaws/addThings", {"projectUri": project_uri, "baseName": "dev"}
     )
-    assert error.code == -32003 and "create-policy" in data(error)["hint"]
+    assert error.code == -32013 and "create-policy" in data(error)["hint"]
 
 
 async def test_unknown_method(session: Session) -> None:

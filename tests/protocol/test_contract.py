@@ -22,7 +22,7 @@ from tests.protocol.contract import (
 )
 from zaws.aws.settings import AwsSettings
 from zaws.lsp.code_lens import LENS_COMMANDS
-from zaws.lsp.server import THINGS_CHANGED
+from zaws.lsp.server import FOTA_JOBS_CHANGED, THINGS_CHANGED
 from zaws.service.methods import METHODS, CallContext, call
 from zaws.service.uris import InvalidParams, uri_from_path
 
@@ -63,6 +63,33 @@ def test_every_error_code_is_documented() -> None:
     assert {-32700, -32600, -32601, -32602, -32603} <= documented
 
 
+def test_error_codes_are_clear_of_lsp_and_unique() -> None:
+    from zaws.operations.fota_verify import FotaJobUnsound
+
+    classes = {cls for cls in error_classes() if cls is not InvalidParams} | {FotaJobUnsound}
+    codes = {cls.__name__: cls.rpc_code for cls in classes}
+    assert codes == {
+        "ZawsError": -32010,
+        "InvalidInput": -32011,
+        "ProjectError": -32012,
+        "NotFound": -32013,
+        "CredentialsMissing": -32014,
+        "RemoteFailure": -32015,
+        "Busy": -32016,
+        "ConfirmationRequired": -32017,
+        "FotaJobUnsound": -32018,
+        "OperationCancelled": -32800,
+    }
+    documented = {name: e["code"] for name, e in contract()["components"]["errors"].items()}
+    assert documented["FotaJobUnsound"] == -32018
+    assert -32001 not in documented.values() and -32002 not in documented.values()
+    assert len(set(documented.values())) == len(documented)
+    assert all(
+        "shares this number" not in e["x-description"]
+        for e in contract()["components"]["errors"].values()
+    )
+
+
 def test_errors_named_by_methods_exist() -> None:
     errors = contract()["components"]["errors"]
     for method in contract()["methods"]:
@@ -71,7 +98,10 @@ def test_errors_named_by_methods_exist() -> None:
 
 
 def test_notification_and_lens_commands() -> None:
-    assert [n["name"] for n in contract()["x-notifications"]] == [THINGS_CHANGED]
+    assert [n["name"] for n in contract()["x-notifications"]] == [
+        THINGS_CHANGED,
+        FOTA_JOBS_CHANGED,
+    ]
     assert [c["id"] for c in contract()["x-codeLensCommands"]] == list(LENS_COMMANDS)
 
 
@@ -121,3 +151,48 @@ def test_real_results_validate_against_the_schemas(
     assert plan["confirmed"] is False and len(plan["plan"]["targets"]) == 2
     done = run("zaws/cleanup", {"projectUri": project, "confirm": True}, aws)
     assert sorted(done["done"]["thingsDeleted"]) == ["dev_0", "dev_1"]
+
+
+def test_fota_results_validate_against_the_schemas(
+    project: Path, aws: AwsSettings, fota_setup: dict[str, str]
+) -> None:
+    uri = uri_from_path(project)
+    run("zaws/addThings", {"projectUri": uri, "baseName": "dev", "count": 2}, aws)
+    setup = run("zaws/fotaSetup", {"bucket": "new-firmware", "role": "new-role"}, aws)
+    assert setup["bucketCreated"] is True and setup["roleCreated"] is True
+    started = run(
+        "zaws/startFota",
+        {
+            "projectUri": uri,
+            "allThings": True,
+            "firmwareUri": uri_from_path(Path(fota_setup["firmware"])),
+            "bucket": setup["bucket"],
+            "role": setup["roleName"],
+            "maxPerMinute": 10,
+            "abortFailedPercent": 50,
+            "abortMinExecuted": 2,
+        },
+        aws,
+    )
+    assert started["things"] == ["dev_0", "dev_1"] and started["thingName"] is None
+    assert started["verification"]["ok"] is True, started["verification"]
+    job = started["jobId"]
+    listed = run("zaws/listFotaJobs", {"projectUri": uri}, aws)
+    assert [j["jobId"] for j in listed["jobs"]] == [job]
+    assert listed["jobs"][0]["status"] in {"QUEUED", "IN_PROGRESS"}  # the emulator says QUEUED
+    local = run("zaws/listFotaJobs", {"projectUri": uri, "remote": False}, aws)
+    assert local["jobs"][0]["status"] is None and local["jobs"][0]["counts"] == {}
+    described = run("zaws/describeFotaJob", {"jobId": job}, aws)
+    assert described["rollout"] == {"maximumPerMinute": 10}
+    assert described["abort"]["criteriaList"][0]["minNumberOfExecutedThings"] == 2
+    verified = run("zaws/verifyFota", {"jobId": job, "projectUri": uri}, aws)
+    assert verified["ok"] is True and "firmware.md5" in verified["passed"]
+    with pytest.raises(zaws.errors.ConfirmationRequired):
+        call("zaws/cancelFotaJob", {"jobId": job}, CallContext(aws=aws))
+    cancelled = run("zaws/cancelFotaJob", {"jobId": job, "confirm": True}, aws)
+    assert cancelled["status"] == "CANCELED" and cancelled["force"] is False
+    deleted = run("zaws/deleteFotaJob", {"jobId": job, "projectUri": uri, "confirm": True}, aws)
+    assert deleted == {"jobId": job, "existed": True, "forgottenByProject": True}
+    assert run("zaws/listFotaJobs", {"projectUri": uri}, aws)["jobs"] == []
+    with pytest.raises(zaws.errors.NotFound):
+        call("zaws/verifyFota", {"jobId": job}, CallContext(aws=aws))

@@ -73,7 +73,7 @@ def test_empty_batch_and_parse_errors(dispatcher: RpcDispatcher) -> None:
 
 def test_errors_carry_the_zaws_code_and_hint(dispatcher: RpcDispatcher, tmp_path: Path) -> None:
     answer = ask(dispatcher, request("zaws/listThings", {"projectUri": uri_from_path(tmp_path)}))
-    assert answer["error"]["code"] == -32002
+    assert answer["error"]["code"] == -32012
     assert answer["error"]["data"]["code"] == "zaws.project" and answer["error"]["data"]["hint"]
 
 

@@ -108,3 +108,34 @@ def test_unknown_project_and_wrong_types(rpc: Client, tmp_path: Path) -> None:
     )
     answer = rpc.call("zaws/setActiveThing", {"projectUri": "file:///no/such", "thingId": 1})
     assert answer["error"]["data"]["code"] == "zaws.invalidParams"
+
+
+def test_fota_campaign(rpc: Client, tmp_path: Path, fota_setup: dict[str, str]) -> None:
+    rpc.result("zaws/createPolicy", {"name": "device-policy"})
+    made = rpc.result(
+        "zaws/createProject",
+        {"name": "device", "parentUri": uri_from_path(tmp_path), "policyName": "device-policy"},
+    )
+    project = made["projectUri"]
+    rpc.result("zaws/addThings", {"projectUri": project, "baseName": "dev", "count": 2})
+    started = rpc.result(
+        "zaws/startFota",
+        {
+            "projectUri": project,
+            "thingNames": ["dev_0", "dev_1"],
+            "firmwareUri": uri_from_path(Path(fota_setup["firmware"])),
+            "bucket": fota_setup["bucket"],
+            "role": fota_setup["role"],
+            "abortFailedPercent": 12.5,
+        },
+    )
+    assert started["things"] == ["dev_0", "dev_1"] and started["verification"]["ok"] is True
+    job = started["jobId"]
+    listed = rpc.result("zaws/listFotaJobs", {"projectUri": project})
+    assert [j["jobId"] for j in listed["jobs"]] == [job]
+    verified = rpc.result("zaws/verifyFota", {"jobId": job})
+    assert verified["ok"] is True and verified["findings"] == []
+    refused = rpc.call("zaws/cancelFotaJob", {"jobId": job})["error"]
+    assert refused["code"] == -32017 and refused["data"]["code"] == "zaws.confirmationRequired"
+    missing = rpc.call("zaws/verifyFota", {"jobId": "fota-nothing"})["error"]
+    assert missing["code"] == -32013 and missing["data"]["code"] == "zaws.notFound"

@@ -42,3 +42,17 @@ def test_types_are_checked_with_the_param_name() -> None:
         params({}).required_string("name")
     with pytest.raises(InvalidParams, match="must not be empty"):
         params({"name": " "}).string("name")
+
+
+def test_numbers_and_string_arrays() -> None:
+    allowed = frozenset({"share", "names"})
+    assert Params("zaws/x", {"share": 100}, allowed).number("share", above=0, maximum=100) == 100
+    assert Params("zaws/x", {}, allowed).number("share", above=0, maximum=100) is None
+    for bad, message in [(0, "above 0"), (100.5, "at most 100"), (True, "must be a number")]:
+        with pytest.raises(InvalidParams, match=message):
+            Params("zaws/x", {"share": bad}, allowed).number("share", above=0, maximum=100)
+    assert Params("zaws/x", {"names": ["a", "b"]}, allowed).strings("names") == ["a", "b"]
+    assert Params("zaws/x", {}, allowed).strings("names") is None
+    for bad, message in [([], "must not be empty"), (["a", ""], "only non-empty"), ("a", "array")]:
+        with pytest.raises(InvalidParams, match=message):
+            Params("zaws/x", {"names": bad}, allowed).strings("names")

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pygls.exceptions import JsonRpcException
 
-from zaws.errors import OperationCancelled, ZawsError
+from zaws.errors import ConfirmationRequired, InvalidInput, NotFound, OperationCancelled, ZawsError
 from zaws.lsp.progress import WorkDone
 from zaws.operations.progress import Cancellation
 from zaws.service.methods import METHODS, CallContext, Method, call
@@ -25,6 +26,9 @@ if TYPE_CHECKING:
     from zaws.lsp.server import ZawsLanguageServer
 
 log = logging.getLogger(__name__)
+
+# Failures raised before anything changed: no zaws/fotaJobsChanged after them.
+NOTHING_DONE = (InvalidInput, NotFound, ConfirmationRequired)  # InvalidParams too
 
 
 def register(server: ZawsLanguageServer) -> None:
@@ -45,6 +49,7 @@ async def run_method(ls: ZawsLanguageServer, method: Method, params: Any) -> dic
     ls.in_flight.add(cancel)
     progress: WorkDone | None = None
     outcome = "Failed"
+    changed_jobs = False  # a failure after a job was started or changed
     try:
         if method.long:
             progress = await WorkDone.start(ls, params, method.title, cancel)
@@ -59,6 +64,7 @@ async def run_method(ls: ZawsLanguageServer, method: Method, params: Any) -> dic
         outcome = "Cancelled"
         raise as_jsonrpc(err) from None
     except ZawsError as err:
+        changed_jobs = not isinstance(err, NOTHING_DONE)
         raise as_jsonrpc(err) from None
     finally:
         ls.in_flight.discard(cancel)
@@ -66,6 +72,8 @@ async def run_method(ls: ZawsLanguageServer, method: Method, params: Any) -> dic
             progress.end(outcome)
         if method.changes_things:
             _announce(ls, params)
+        if method.changes_jobs and (outcome != "Failed" or changed_jobs):
+            _announce_jobs(ls, params)
 
 
 async def _until_done(worker: asyncio.Future[dict[str, Any]], cancel: Cancellation) -> Any:
@@ -84,12 +92,42 @@ def as_jsonrpc(err: ZawsError) -> JsonRpcException:
 
 
 def _announce(ls: ZawsLanguageServer, params: Any) -> None:
+    folder = _project_of(params)
+    if folder is not None:
+        ls.things_changed(folder)
+
+
+def _announce_jobs(ls: ZawsLanguageServer, params: Any) -> None:
+    """zaws/fotaJobsChanged for the request's project, and for the watched projects that record
+    the job (a cancel names no project)."""
+    roots = [root for root in [_project_of(params)] if root is not None]
+    job_id = params.get("jobId") if isinstance(params, dict) else None
+    if isinstance(job_id, str):
+        watched = [root for root in ls.watcher.watched() if root not in roots]
+        roots += _recording(watched, job_id)  # a small JSON read per watched project
+    for root in roots:
+        ls.fota_jobs_changed(root)
+
+
+def _recording(roots: list[Path], job_id: str) -> list[Path]:
+    from zaws.project.fota_jobs_record import FotaJobsRecord
+
+    found = []
+    for root in roots:
+        try:
+            if FotaJobsRecord(root).get(job_id) is not None:
+                found.append(root)
+        except ZawsError:  # a broken record: its project's view shows the error itself
+            continue
+    return found
+
+
+def _project_of(params: Any) -> Path | None:
     uri = params.get("projectUri") if isinstance(params, dict) else None
     if not isinstance(uri, str):
-        return
+        return None
     try:
         folder = path_from_uri(uri)
     except ZawsError:
-        return
-    if folder.is_dir():
-        ls.things_changed(folder.resolve())
+        return None
+    return folder.resolve() if folder.is_dir() else None

@@ -31,6 +31,7 @@ from zaws.service.settings import ServerSettings
 from zaws.service.uris import uri_from_path
 
 THINGS_CHANGED = "zaws/thingsChanged"
+FOTA_JOBS_CHANGED = "zaws/fotaJobsChanged"
 log = logging.getLogger("zaws.lsp")
 
 
@@ -74,6 +75,10 @@ class ZawsLanguageServer(LanguageServer):
         workspace = self.client_capabilities.workspace if self.workspace_or_none() else None
         if workspace and workspace.code_lens and workspace.code_lens.refresh_support:
             self.protocol.send_request(types.WORKSPACE_CODE_LENS_REFRESH, None)
+
+    def fota_jobs_changed(self, root: Path) -> None:
+        """Tell the client a project's FOTA jobs changed (started, cancelled, deleted)."""
+        self.protocol.notify(FOTA_JOBS_CHANGED, {"projectUri": uri_from_path(root)})
 
     def report_server_error(self, error: Exception, source: Any) -> None:
         # Errors of requests are already in their responses; others are logged, not shown:

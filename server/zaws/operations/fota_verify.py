@@ -47,7 +47,7 @@ class FotaJobUnsound(ZawsError):
     """Verification found problems: devices would fail to update."""
 
     code = "zaws.fotaJobUnsound"
-    rpc_code = -32008
+    rpc_code = -32018
 
 
 @dataclass

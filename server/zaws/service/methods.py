@@ -10,15 +10,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from zaws.aws.settings import AwsSettings
-from zaws.errors import ZawsError
+from zaws.errors import ConfirmationRequired, ZawsError
 from zaws.operations.progress import Cancellation, ProgressCallback
 from zaws.service.list_cache import ListCache, project_signature
 from zaws.service.params import Params
-from zaws.service.results import to_protocol, with_project_uri
+from zaws.service.results import fota_started, fota_verification, to_protocol, with_project_uri
 from zaws.service.uris import InvalidParams
+
+if TYPE_CHECKING:
+    from zaws.operations.fota_targets import FotaTargets
 
 
 @dataclass
@@ -39,6 +42,7 @@ class Method:
     handler: Handler
     long: bool = False  # reports progress, honours cancellation
     changes_things: bool = False  # front ends announce zaws/thingsChanged after it
+    changes_jobs: bool = False  # the language server announces zaws/fotaJobsChanged after it
     title: str = ""
 
 
@@ -104,20 +108,115 @@ def cleanup(params: Params, ctx: CallContext) -> dict[str, Any]:
 
 
 def start_fota(params: Params, ctx: CallContext) -> dict[str, Any]:
-    from zaws.operations.fota_start import start_fota as run
+    from zaws.operations.fota_start import Rollout, start_fota_campaign
 
-    project = params.folder() if params.raw.get("projectUri") is not None else None
-    thing = params.string("thingName") or _active_thing_of(project)
-    started = run(
-        thing,
-        params.file("firmwareUri"),
-        params.required_string("bucket"),
-        params.required_string("role"),
-        duration=params.integer("duration", minimum=1, maximum=10**6) or 3600,
+    project = _optional_project(params)
+    firmware = params.file("firmwareUri")
+    bucket = params.required_string("bucket")
+    role = params.required_string("role")
+    duration = params.integer("duration", minimum=1, maximum=10**6) or 3600
+    rollout = Rollout(
+        max_per_minute=params.integer("maxPerMinute", minimum=1, maximum=1000),
+        abort_failed_percent=params.number("abortFailedPercent", above=0, maximum=100),
+        abort_min_executed=params.integer("abortMinExecuted", minimum=1, maximum=10**9) or 1,
+    )
+    verify = params.boolean("verify", default=True)
+    started = start_fota_campaign(
+        _fota_targets(params, project),
+        firmware,
+        bucket,
+        role,
+        duration=duration,
+        rollout=rollout,
         aws=ctx.aws,
         project=project,
+        verify=verify,
     )
-    return dict(to_protocol(started.to_dict()))
+    return fota_started(started)
+
+
+def _fota_targets(params: Params, project: Path | None) -> FotaTargets:
+    """One way of naming the targets; none: the project's active thing (the seed's form)."""
+    from zaws.operations.fota_targets import FotaTargets
+
+    thing = params.string("thingName")
+    things = params.strings("thingNames")
+    all_things = params.boolean("allThings", default=False)
+    group = params.string("thingGroup")
+    sync = params.boolean("syncGroup", default=False)
+    if sum([thing is not None, things is not None, all_things, group is not None]) > 1:
+        raise InvalidParams(
+            "zaws/startFota takes one of thingName, thingNames, allThings and thingGroup"
+        )
+    if sync and group is None:
+        raise InvalidParams("zaws/startFota: syncGroup needs thingGroup")
+    if (all_things or sync) and project is None:
+        raise InvalidParams("zaws/startFota: allThings and syncGroup need projectUri")
+    if group is not None:
+        return FotaTargets(thing_group=group, sync_group=sync)
+    if all_things:
+        return FotaTargets(all_project_things=True)
+    return FotaTargets(things=tuple(things or [thing or _active_thing_of(project)]))
+
+
+def verify_fota(params: Params, ctx: CallContext) -> dict[str, Any]:
+    from zaws.operations.fota_verify import verify_fota_job
+
+    checked = verify_fota_job(
+        params.required_string("jobId"), aws=ctx.aws, project=_optional_project(params)
+    )
+    return fota_verification(checked)
+
+
+def list_fota_jobs(params: Params, ctx: CallContext) -> dict[str, Any]:
+    from zaws.operations.fota_jobs import list_fota_jobs as run
+
+    project = params.folder()
+    remote = params.boolean("remote", default=True)
+    listed = run(project, aws=ctx.aws if remote else None)
+    return with_project_uri(to_protocol(listed.to_dict()), project)
+
+
+def describe_fota_job(params: Params, ctx: CallContext) -> dict[str, Any]:
+    from zaws.operations.fota_jobs import describe_fota_job as run
+
+    return dict(to_protocol(run(params.required_string("jobId"), aws=ctx.aws).to_dict()))
+
+
+def cancel_fota_job(params: Params, ctx: CallContext) -> dict[str, Any]:
+    from zaws.operations.fota_jobs import cancel_fota_job as run
+
+    job_id = params.required_string("jobId")
+    force = params.boolean("force", default=False)
+    _confirmed(params, f"Cancelling the FOTA job {job_id}" + (" with force" if force else ""))
+    return dict(to_protocol(run(job_id, aws=ctx.aws, force=force).to_dict()))
+
+
+def delete_fota_job(params: Params, ctx: CallContext) -> dict[str, Any]:
+    from zaws.operations.fota_jobs import delete_fota_job as run
+
+    job_id = params.required_string("jobId")
+    project = _optional_project(params)
+    force = params.boolean("force", default=False)
+    _confirmed(params, f"Deleting the FOTA job {job_id}")
+    deleted = run(job_id, aws=ctx.aws, force=force, project=project)
+    return dict(to_protocol(deleted.to_dict()))
+
+
+def fota_setup(params: Params, ctx: CallContext) -> dict[str, Any]:
+    from zaws.operations.fota_setup import fota_setup as run
+
+    done = run(params.required_string("bucket"), params.required_string("role"), aws=ctx.aws)
+    return dict(to_protocol(done.to_dict()))
+
+
+def _optional_project(params: Params) -> Path | None:
+    return params.folder() if params.raw.get("projectUri") is not None else None
+
+
+def _confirmed(params: Params, action: str) -> None:
+    if not params.boolean("confirm", default=False):
+        raise ConfirmationRequired(f"{action} needs a confirmation", "pass confirm: true")
 
 
 def list_things(params: Params, ctx: CallContext) -> dict[str, Any]:
@@ -185,11 +284,24 @@ METHODS: dict[str, Method] = {
         ),
         _method(
             "zaws/startFota",
-            "projectUri thingName firmwareUri bucket role duration",
+            "projectUri thingName thingNames allThings thingGroup syncGroup firmwareUri bucket"
+            " role duration maxPerMinute abortFailedPercent abortMinExecuted verify",
             start_fota,
+            changes_jobs=True,
             title="Starting FOTA",
         ),
         _method("zaws/listThings", "projectUri remote", list_things),
+        _method("zaws/verifyFota", "jobId projectUri", verify_fota),
+        _method("zaws/listFotaJobs", "projectUri remote", list_fota_jobs),
+        _method("zaws/describeFotaJob", "jobId", describe_fota_job),
+        _method("zaws/cancelFotaJob", "jobId force confirm", cancel_fota_job, changes_jobs=True),
+        _method(
+            "zaws/deleteFotaJob",
+            "jobId projectUri force confirm",
+            delete_fota_job,
+            changes_jobs=True,
+        ),
+        _method("zaws/fotaSetup", "bucket role", fota_setup),
     )
 }
 

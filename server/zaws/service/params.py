@@ -61,6 +61,34 @@ class Params:
             )
         return value
 
+    def number(self, name: str, *, above: float, maximum: float) -> float | None:
+        """A JSON number in (above, maximum]."""
+        value = self._get(name, False)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self._wrong(name, "a number", value)
+        if not above < value <= maximum:  # NaN fails too
+            raise InvalidParams(
+                f"{self.method}: {name} must be above {above:g} and at most {maximum:g}, "
+                f"got {value}"
+            )
+        return float(value)
+
+    def strings(self, name: str) -> list[str] | None:
+        """A non-empty array of non-empty strings."""
+        value = self._get(name, False)
+        if value is None:
+            return None
+        if not isinstance(value, list | tuple):
+            raise self._wrong(name, "an array of strings", value)
+        if not value:
+            raise InvalidParams(f"{self.method}: {name} must not be empty")
+        for item in value:
+            if not isinstance(item, str) or not item.strip():
+                raise InvalidParams(f"{self.method}: {name} must hold only non-empty strings")
+        return [str(item) for item in value]
+
     def boolean(self, name: str, default: bool) -> bool:
         value = self._get(name, False)
         if value is None:

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from zaws.service.uris import uri_from_path
+
+if TYPE_CHECKING:
+    from zaws.operations.fota_start import FotaStarted
+    from zaws.operations.fota_verify import FotaVerification
 
 
 def camel(name: str) -> str:
@@ -33,3 +37,31 @@ def to_protocol(value: Any) -> Any:
 
 def with_project_uri(result: dict[str, Any], project: Path) -> dict[str, Any]:
     return {"projectUri": uri_from_path(project), **result}
+
+
+def fota_verification(checked: FotaVerification) -> dict[str, Any]:
+    """Built field by field: `ok` is a property, which dataclass `asdict` would drop."""
+    return {
+        "jobId": checked.job_id,
+        "ok": checked.ok,
+        "passed": list(checked.passed),
+        "findings": [
+            {
+                "check": finding.check,
+                "message": finding.message,
+                "hint": finding.hint,
+                "severity": finding.severity,
+            }
+            for finding in checked.findings
+        ],
+        "documentSource": checked.document_source,
+        "firmwareUrl": checked.firmware_url,
+    }
+
+
+def fota_started(started: FotaStarted) -> dict[str, Any]:
+    data = {key: value for key, value in started.to_dict().items() if key != "verification"}
+    result: dict[str, Any] = to_protocol(data)
+    checked = started.verification
+    result["verification"] = fota_verification(checked) if checked is not None else None
+    return result
