@@ -2,10 +2,13 @@
  * The issue's scenario as a user does it, in a real VS Code against the real server on the
  * emulator: the welcome view; Create Project from Template through the palette (with a validation
  * message seen as you type); Create Device Policy; Add Things (3) with progress; the tree with the
- * active thing marked; another thing made active from the tree; the code lens and diagnostics on a
- * broken thing.conf.json; Clean Up Project through the modal confirmation.
+ * active thing marked; another thing made active from the tree; Set Up FOTA and Start FOTA Update
+ * for all things of the project (a firmware file in the `link -J` format, a rollout rate, the
+ * verification result), the job under the project's Jobs node with its status and per-thing
+ * executions, and its cancellation through the modal; the code lens and diagnostics on a broken
+ * thing.conf.json; Clean Up Project through the modal confirmation.
  */
-import { access, readFile } from 'node:fs/promises';
+import { access, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Step } from './steps';
 import { expect } from './steps';
@@ -15,10 +18,16 @@ const PROJECT = 'blink';
 const POLICY = 'ZerynthThing';
 const BASE = 'sensor';
 const BULK = 400;
+const BUCKET = 'zaws-e2e-firmware';
+const ROLE = 'zaws-e2e-fota';
 
 export function scenario(wb: Workbench, workspace: string): Step[] {
   const page = wb.page;
   const projectDir = join(workspace, PROJECT);
+  const firmware = join(workspace, 'firmware.json');
+  let jobId = '';
+  /** The row of label `label` whose description matches `description` (thing and execution rows share labels). */
+  const rowWith = (label: string, description: RegExp) => wb.treeRow(label).filter({ has: page.locator('.label-description', { hasText: description }) });
   return [
     {
       name: 'the workbench opens with the Zerynth AWS view and its welcome button',
@@ -97,6 +106,95 @@ export function scenario(wb: Workbench, workspace: string): Step[] {
         await wb.treeRow(`${BASE}_1`).locator('.label-description', { hasText: /^active · certificate ACTIVE$/ }).waitFor();
         await wb.treeRow(`${BASE}_0`).locator('.label-description', { hasText: /^certificate ACTIVE$/ }).waitFor();
         await wb.screenshot('tree-remote-status');
+      },
+    },
+    {
+      name: 'Set Up FOTA (bucket and role) through the palette',
+      async run() {
+        await wb.clearNotifications();
+        await wb.runCommand('Zerynth AWS: Set Up FOTA (bucket and role)');
+        await wb.expectInvalid('Set Up FOTA (1/2)', 'Bad_Bucket', /Lowercase letters/);
+        await wb.answer('Set Up FOTA (1/2)', BUCKET);
+        await wb.answer('Set Up FOTA (2/2)', ROLE);
+        await wb.waitNotification(new RegExp(`FOTA ready: bucket ${BUCKET} \\(.+\\) created; role ${ROLE} created`));
+      },
+    },
+    {
+      name: 'Start FOTA Update for all things of the project through the palette; the verification result is shown',
+      async run() {
+        // The toolchain's `link -J` format: the bytecode in base64 and the slot it goes to.
+        const bytecode = Buffer.from('zerynth e2e bytecode '.repeat(8));
+        await writeFile(firmware, JSON.stringify({ bcbin: bytecode.toString('base64'), bc_idx: 1, bc: bytecode.length, vmbin: '', vm: 0, vm_idx: 0, has_vm: false, vmuid: '', info: { target: 'e2e' } }));
+        await wb.clearNotifications();
+        await wb.runCommand('Zerynth AWS: Start FOTA Update');
+        await wb.quickInput.locator('.quick-input-title', { hasText: 'Start FOTA Update: target' }).waitFor();
+        await wb.screenshot('fota-target-pick');
+        await wb.pick('Start FOTA Update: target', 'All things of the project');
+        // The simple file dialog: type the path, wait until it lists the file, then accept.
+        await wb.quickInput.locator('.quick-input-title', { hasText: 'Start FOTA Update: firmware JSON' }).waitFor();
+        // It first shows its default folder (the project): typing before that is overwritten.
+        const pathBox = wb.quickInput.locator('input.input');
+        for (let i = 0; i < 100 && !(await pathBox.inputValue()).endsWith(`/${PROJECT}/`); i++) await page.waitForTimeout(100);
+        await wb.quickInput.locator('.monaco-list-row', { hasText: 'thing.conf.json' }).waitFor();
+        await pathBox.fill(firmware);
+        await wb.quickInput.locator('.monaco-list-row', { hasText: 'firmware.json' }).waitFor();
+        await wb.quickInput.locator('.monaco-button', { hasText: /^OK$/ }).click();
+        await wb.answer('Start FOTA Update: bucket', BUCKET);
+        await wb.answer('Start FOTA Update: role', ROLE);
+        await wb.answer('Start FOTA Update: URL lifetime', '600');
+        await wb.expectInvalid('Start FOTA Update: rollout rate', '0', /from 1 to 1000/);
+        await wb.answer('Start FOTA Update: rollout rate', '10');
+        const result = await wb.waitNotification(/FOTA job \S+ started for 3 things/);
+        const text = (await result.locator('.notification-list-item-message').textContent()) ?? '';
+        jobId = /FOTA job (\S+) started/.exec(text)?.[1] ?? '';
+        expect(/verified: all \d+ checks passed/.test(text), `the start shows a passed verification: ${text}`);
+        await wb.screenshot('fota-started-verified');
+      },
+    },
+    {
+      name: "the project's Jobs node shows the job with its status; expanding it lists each thing's execution",
+      async run() {
+        // A wider sidebar, so job ids and their counts fit.
+        const box = await page.locator('.part.sidebar').boundingBox();
+        if (box) {
+          const edge = { x: box.x + box.width + 1, y: box.y + box.height / 2 };
+          await page.mouse.move(edge.x, edge.y);
+          await page.mouse.down();
+          await page.mouse.move(edge.x + 260, edge.y, { steps: 8 });
+          await page.mouse.up();
+        }
+        // zaws/fotaJobsChanged after the start: the collapsed node already counts the job.
+        await wb.treeRow('Jobs').locator('.label-description', { hasText: /^1 job · 1 running$/ }).waitFor();
+        await wb.treeRow('Jobs').click();
+        const job = rowWith(jobId, /^(in progress|queued)/);
+        await job.waitFor();
+        await job.click();
+        for (const i of [0, 1, 2]) await rowWith(`${BASE}_${i}`, /^queued$/).waitFor();
+        expect((await job.locator('.codicon-sync, .codicon-clock').count()) === 1, 'the running job has the sync (or queued: clock) icon');
+        await wb.screenshot('fota-jobs-node');
+      },
+    },
+    {
+      name: 'cancel the job from its row through the modal confirmation; its status changes',
+      async run() {
+        await wb.clearNotifications();
+        const job = rowWith(jobId, /^(in progress|queued)/);
+        await job.hover();
+        await job.locator('.action-label[aria-label="Cancel FOTA Job"]').click();
+        const dialog = wb.dialog();
+        await dialog.waitFor();
+        const text = (await dialog.textContent()) ?? '';
+        expect(text.includes(`Cancel FOTA job ${jobId}?`) && text.includes('Executions:'), `the confirmation names the job and its executions: ${text}`);
+        await wb.screenshot('fota-cancel-confirmation');
+        await dialog.locator('.dialog-buttons .monaco-button', { hasText: /^Cancel Job$/ }).click();
+        await wb.waitNotification(`FOTA job ${jobId} canceled.`);
+        await rowWith(jobId, /^canceled/).waitFor();
+        await wb.treeRow('Jobs').locator('.label-description', { hasText: /^1 job$/ }).waitFor();
+        expect((await rowWith(jobId, /^canceled/).locator('.codicon-circle-slash').count()) === 1, 'the cancelled job has the circle-slash icon');
+        await wb.screenshot('fota-job-cancelled');
+        // Fold the Jobs node: its execution rows share labels with the thing rows the next steps use.
+        await wb.treeRow('Jobs').click();
+        await wb.treeRow(jobId).waitFor({ state: 'detached' });
       },
     },
     {

@@ -13,10 +13,12 @@ import { createProject } from './commands/createProject';
 import { selectProfile, useLocalEmulator } from './commands/awsTarget';
 import { setActiveThing } from './commands/setActiveThing';
 import { startFota } from './commands/startFota';
+import { fotaSetup } from './commands/fotaSetup';
+import { cancelJob, deleteJob, describeJob, verifyJob } from './commands/fotaJobs';
 import { copyCertArn, copyName, revealResources } from './commands/thingActions';
 import { Problem } from './commands/shared';
 import { LENS_COMMANDS, lensArgs } from './core/protocol';
-import { projectUriOf, thingOf } from './tree/nodes';
+import { jobOf, projectUriOf, thingOf } from './tree/nodes';
 
 type Handler = (...args: unknown[]) => Promise<unknown>;
 
@@ -33,6 +35,17 @@ export function commandTable(deps: Deps, extra: { showLog: () => void; restartSe
     'zaws.setActiveThing': (node) => run('Setting the active thing', () => setActiveThing(deps, projectUriOf(node))),
     'zaws.cleanup': (node) => run('Cleaning up', () => cleanup(deps, projectUriOf(node))),
     'zaws.startFota': (node) => run('Starting FOTA', () => startFota(deps, projectUriOf(node), thingOf(node)?.name)),
+    'zaws.fotaSetup': () => run('Setting up FOTA', () => fotaSetup(deps)),
+    'zaws.job.describe': (node) => run('Describing the FOTA job', () => describeJob(deps, jobOf(node))),
+    'zaws.job.verify': (node) => run('Verifying the FOTA job', () => verifyJob(deps, jobOf(node))),
+    'zaws.job.cancel': (node) => run('Cancelling the FOTA job', () => cancelJob(deps, jobOf(node))),
+    'zaws.job.delete': (node) => run('Deleting the FOTA job', () => deleteJob(deps, jobOf(node))),
+    'zaws.jobs.refresh': (node) => run('Refreshing the FOTA jobs', () => {
+      const projectUri = projectUriOf(node);
+      if (projectUri) deps.views.refreshJobs(projectUri);
+      else deps.views.refresh();
+      return Promise.resolve();
+    }),
     'zaws.createPolicy': () => run('Creating the policy', () => createPolicy(deps)),
     'zaws.refresh': () => run('Refreshing', () => Promise.resolve(deps.views.refresh())),
     'zaws.checkRemote': () => run('Checking the things in AWS', () => deps.ui.withProgress('Checking the things in AWS', () => deps.views.checkRemote(), { cancellable: false })),

@@ -12,7 +12,7 @@ import { createLog } from './log';
 import { ZawsServer } from './server';
 import { onSettingsChanged } from './settings';
 import { ThingsTree, VIEW_ID } from './tree/thingsTree';
-import { VsCodeUi } from './ui';
+import { ReportDocuments, VsCodeUi } from './ui';
 import { WorkspaceProjects } from './workspaceProjects';
 
 let server: ZawsServer | undefined;
@@ -20,12 +20,16 @@ let server: ZawsServer | undefined;
 export function activate(context: vscode.ExtensionContext): void {
   const log = createLog();
   const projects = new WorkspaceProjects();
-  const running = new ZawsServer(log, (projectUri) => tree.refresh(projectUri));
+  const running = new ZawsServer(log, {
+    thingsChanged: (projectUri) => tree.refresh(projectUri),
+    fotaJobsChanged: (projectUri) => tree.refreshJobs(projectUri),
+  });
   server = running;
   const tree = new ThingsTree(projects, running, log);
   const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
   tree.attach(view);
-  const ui = new VsCodeUi(log);
+  const reports = new ReportDocuments();
+  const ui = new VsCodeUi(log, reports);
   const deps: Deps = { ui, api: running, projects, views: tree, host: vscodeHost };
   const restartServer = async () => {
     await running.restart();
@@ -33,6 +37,7 @@ export function activate(context: vscode.ExtensionContext): void {
   };
   context.subscriptions.push(
     log,
+    reports,
     running,
     tree,
     view,

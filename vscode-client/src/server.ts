@@ -18,7 +18,7 @@ import type { Api, RequestOptions } from './commands/deps';
 import { classifyPreflight, PREFLIGHT_ARGS, preflightMessage, SERVER_ARGS, type Interpreter } from './core/interpreter';
 import { ServerUnavailable } from './core/errors';
 import { PROJECT_GLOB } from './core/projects';
-import { THINGS_CHANGED, type Method, type ParamsOf, type ResultOf, type ThingsChangedParams } from './core/protocol';
+import { FOTA_JOBS_CHANGED, THINGS_CHANGED, type FotaJobsChangedParams, type Method, type ParamsOf, type ResultOf, type ThingsChangedParams } from './core/protocol';
 import { configurationChange } from './core/settings';
 import { findInterpreter } from './python';
 import { serverSettings } from './settings';
@@ -32,7 +32,7 @@ export class ZawsServer implements Api, vscode.Disposable {
 
   constructor(
     private readonly log: vscode.LogOutputChannel,
-    private readonly onThingsChanged: (projectUri: string) => void,
+    private readonly notifications: { thingsChanged: (projectUri: string) => void; fotaJobsChanged: (projectUri: string) => void },
   ) {}
 
   /** The running client, starting it on first use. A failed start is retried on the next call. */
@@ -98,7 +98,8 @@ export class ZawsServer implements Api, vscode.Disposable {
     const interpreter = await findInterpreter();
     await this.preflight(interpreter);
     const client = new LanguageClient('zaws', 'Zerynth AWS', this.serverOptions(interpreter), this.clientOptions());
-    client.onNotification(THINGS_CHANGED, (params: ThingsChangedParams) => this.onThingsChanged(params.projectUri));
+    client.onNotification(THINGS_CHANGED, (params: ThingsChangedParams) => this.notifications.thingsChanged(params.projectUri));
+    client.onNotification(FOTA_JOBS_CHANGED, (params: FotaJobsChangedParams) => this.notifications.fotaJobsChanged(params.projectUri));
     try {
       await client.start();
     } catch (error) {

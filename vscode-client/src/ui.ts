@@ -9,8 +9,35 @@ import type { FixAction, UserError } from './core/errors';
 import type { ProgressStep } from './core/progress';
 import { updateSetting } from './settings';
 
+/** Read-only documents (`zaws-report:` URIs) for job details and verification reports. */
+export class ReportDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
+  static readonly scheme = 'zaws-report';
+  private readonly contents = new Map<string, string>();
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+  private readonly registration = vscode.workspace.registerTextDocumentContentProvider(ReportDocuments.scheme, this);
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.contents.get(uri.toString()) ?? '';
+  }
+
+  async show(name: string, markdown: string): Promise<void> {
+    const uri = vscode.Uri.from({ scheme: ReportDocuments.scheme, path: `/${name}` });
+    this.contents.set(uri.toString(), markdown);
+    this.changed.fire(uri);
+    // The name ends in .md: VS Code opens it as markdown, read-only (a content provider's document).
+    const document = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(document, { preview: true });
+  }
+
+  dispose(): void {
+    this.registration.dispose();
+    this.changed.dispose();
+  }
+}
+
 export class VsCodeUi implements Ui {
-  constructor(private readonly log: vscode.LogOutputChannel) {}
+  constructor(private readonly log: vscode.LogOutputChannel, private readonly reports: ReportDocuments) {}
 
   input(options: InputOptions): Promise<string | undefined> {
     return Promise.resolve(vscode.window.showInputBox({
@@ -26,6 +53,11 @@ export class VsCodeUi implements Ui {
   async pick<T>(items: PickItem<T>[], options: { title: string; placeHolder?: string }): Promise<T | undefined> {
     const chosen = await vscode.window.showQuickPick(items, { title: options.title, placeHolder: options.placeHolder, ignoreFocusOut: true, matchOnDescription: true });
     return chosen?.value;
+  }
+
+  async pickMany<T>(items: PickItem<T>[], options: { title: string; placeHolder?: string }): Promise<T[] | undefined> {
+    const chosen = await vscode.window.showQuickPick(items, { title: options.title, placeHolder: options.placeHolder, ignoreFocusOut: true, matchOnDescription: true, canPickMany: true });
+    return chosen?.map((item) => item.value);
   }
 
   async pickFolder(options: { title: string; defaultUri?: string }): Promise<string | undefined> {
@@ -54,6 +86,19 @@ export class VsCodeUi implements Ui {
 
   async confirm(message: string, detail: string, confirmLabel: string): Promise<boolean> {
     return (await vscode.window.showWarningMessage(message, { modal: true, detail }, confirmLabel)) === confirmLabel;
+  }
+
+  choose(message: string, detail: string, labels: string[]): Promise<string | undefined> {
+    return Promise.resolve(vscode.window.showWarningMessage(message, { modal: true, detail }, ...labels));
+  }
+
+  warn(message: string, ...actions: string[]): Promise<string | undefined> {
+    this.log.warn(message);
+    return Promise.resolve(vscode.window.showWarningMessage(message, ...actions));
+  }
+
+  showReport(name: string, markdown: string): Promise<void> {
+    return this.reports.show(name, markdown);
   }
 
   info(message: string, ...actions: string[]): Promise<string | undefined> {
@@ -93,7 +138,10 @@ async function runFix(action: FixAction, log: vscode.LogOutputChannel): Promise<
       if (vscode.extensions.getExtension('ms-python.python') && !vscode.workspace.getConfiguration('zaws').get<string>('pythonPath')) {
         await vscode.commands.executeCommand('python.setInterpreter');
       } else {
-        await vscode.commands.executeCommand('workbench.action.openSettings', 'zaws.pythonPath');
+        // The setting is machine-scoped: in a remote window (code-server, SSH) it lives in the
+        // Remote settings, and the User tab would say "No Settings Found".
+        const settings = vscode.env.remoteName ? 'workbench.action.openRemoteSettings' : 'workbench.action.openSettings';
+        await vscode.commands.executeCommand(settings, 'zaws.pythonPath');
       }
       return;
     case 'Show Log':

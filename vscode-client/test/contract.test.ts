@@ -16,8 +16,10 @@ import { createPolicy } from '../src/commands/createPolicy';
 import { createProject } from '../src/commands/createProject';
 import { setActiveThing } from '../src/commands/setActiveThing';
 import { startFota } from '../src/commands/startFota';
-import { ErrorCodes, ErrorKinds, LENS_COMMANDS, LONG_METHODS, METHODS, THINGS_CHANGED, type Method } from '../src/core/protocol';
-import { activeThing, added, created, P, plan, thingList, things } from './commands/answers';
+import { fotaSetup } from '../src/commands/fotaSetup';
+import { cancelJob, deleteJob, describeJob, verifyJob } from '../src/commands/fotaJobs';
+import { ErrorCodes, ErrorKinds, FOTA_JOBS_CHANGED, LENS_COMMANDS, LONG_METHODS, METHODS, THINGS_CHANGED, type Method } from '../src/core/protocol';
+import { activeThing, added, created, fotaStarted, jobDetails, jobSummary, P, plan, setupDone, thingList, things, verification } from './commands/answers';
 import { fakeDeps, type Sent } from './commands/fakes';
 
 interface ContentDescriptor {
@@ -30,7 +32,7 @@ interface ContentDescriptor {
 interface OpenRpc {
   methods: { name: string; params: ContentDescriptor[]; result: { schema: unknown }; 'x-long'?: boolean }[];
   components: { contentDescriptors: Record<string, ContentDescriptor>; errors: Record<string, { code: number }>; schemas?: Record<string, unknown> };
-  'x-notifications': { name: string }[];
+  'x-notifications': { name: string; params: ContentDescriptor[] }[];
   'x-codeLensCommands': { id: string }[];
 }
 
@@ -103,8 +105,13 @@ test('of the methods the client calls, the ones with work-done progress are the 
   assert.deepEqual([...LONG_METHODS].sort(), long.sort());
 });
 
-test('the notification, the code-lens commands and the error codes agree', () => {
-  assert.ok(contract['x-notifications'].some((n) => n.name === THINGS_CHANGED));
+test('the notifications, the code-lens commands and the error codes agree', () => {
+  for (const name of [THINGS_CHANGED, FOTA_JOBS_CHANGED]) {
+    const notification = contract['x-notifications'].find((n) => n.name === name);
+    assert.ok(notification, `${name} is in the contract`);
+    // The client reads only projectUri (ThingsChangedParams, FotaJobsChangedParams).
+    assert.deepEqual(notification.params.map((p) => [p.name, p.required]), [['projectUri', true]]);
+  }
   assert.deepEqual(contract['x-codeLensCommands'].map((c) => c.id).sort(), Object.values(LENS_COMMANDS).sort());
   const codes = contract.components.errors;
   assert.equal(codes.CredentialsMissing?.code, ErrorCodes.credentials);
@@ -124,6 +131,16 @@ test("the fake server's answers are valid results, so the client reads fields th
   checkResult('zaws/listThings', thingList([{ ...things(1)[0]!, remote: { thingExists: true, certificateStatus: 'ACTIVE' } }]));
   checkResult('zaws/cleanup', { projectUri: P, confirmed: false, plan });
   checkResult('zaws/cleanup', { projectUri: P, confirmed: true, done: { project: '/ws/blink', thingsDeleted: ['dev_0'], certificatesDeleted: 1, orphanCertificatesDeleted: 0, localPathsRemoved: [] } });
+  checkResult('zaws/startFota', fotaStarted('fota-dev_1-1', ['dev_1']));
+  checkResult('zaws/startFota', fotaStarted('fota-blink-1', ['dev_0', 'dev_1'], false));
+  checkResult('zaws/startFota', { ...fotaStarted('fota-blink-1', ['dev_0']), verification: null });
+  checkResult('zaws/fotaSetup', setupDone('fw-bucket', 'iot-fota'));
+  checkResult('zaws/listFotaJobs', { projectUri: P, project: '/ws/blink', jobs: [jobSummary('fota-blink-1'), jobSummary('fota-blink-0', null, {}), jobSummary('fota-blink-2', 'DELETED', {})] });
+  checkResult('zaws/describeFotaJob', jobDetails('fota-blink-1', 'IN_PROGRESS', { queued: 1, inProgress: 2 }));
+  checkResult('zaws/verifyFota', verification('fota-blink-1'));
+  checkResult('zaws/verifyFota', verification('fota-blink-1', false));
+  checkResult('zaws/cancelFotaJob', { jobId: 'fota-blink-1', previousStatus: 'IN_PROGRESS', status: 'CANCELED', force: true, leftRunning: 0 });
+  checkResult('zaws/deleteFotaJob', { jobId: 'fota-blink-1', existed: true, forgottenByProject: true });
 });
 
 test('every request the commands send is valid against the contract', async () => {
@@ -134,7 +151,12 @@ test('every request the commands send is valid against the contract', async () =
       '3', 'dev', // addThings on a new project
       '2', '', // addThings, keeping the base
       'dev_1', // setActiveThing
-      (items) => items[0]?.value, 'file:///ws/blink/fw.json', 'fw-bucket', 'iot-fota', '600', // startFota
+      'One thing…', (items) => items[0]?.value, 'file:///ws/blink/fw.json', 'fw-bucket', 'iot-fota', '600', // startFota, one thing
+      'fw-bucket', 'iot-fota', // fotaSetup
+      'All things of the project', 'file:///ws/blink/fw.json', 'fw-bucket', 'iot-fota', '600', '10', // startFota, the project
+      'Choose things…', 'dev_0,dev_2', 'file:///ws/blink/fw.json', 'fw-bucket', 'iot-fota', '3600', '', // startFota, several
+      'fota-blink-1', // verifyJob from the palette
+      'fota-blink-1', // describeJob from the palette
     ],
     responders: {
       'zaws/createProject': (p) => created(p.parentUri, p.name),
@@ -145,7 +167,13 @@ test('every request the commands send is valid against the contract', async () =
       'zaws/cleanup': (p) => (p.confirm
         ? { projectUri: P, confirmed: true, done: { project: '/ws/blink', thingsDeleted: [], certificatesDeleted: 0, orphanCertificatesDeleted: 0, localPathsRemoved: [] } }
         : { projectUri: P, confirmed: false, plan }),
-      'zaws/startFota': () => ({ jobId: 'fota-dev_1-1', jobArn: 'arn', thingName: 'dev_1', bucket: 'fw-bucket' }),
+      'zaws/startFota': (p) => fotaStarted('fota-blink-1', p.thingName ? [p.thingName] : (p.thingNames ?? ['dev_0', 'dev_1', 'dev_2'])),
+      'zaws/fotaSetup': (p) => setupDone(p.bucket, p.role),
+      'zaws/listFotaJobs': () => ({ projectUri: P, project: '/ws/blink', jobs: [jobSummary('fota-blink-1')] }),
+      'zaws/describeFotaJob': (p) => jobDetails(p.jobId, 'IN_PROGRESS', { queued: 1, inProgress: 2 }),
+      'zaws/verifyFota': (p) => verification(p.jobId),
+      'zaws/cancelFotaJob': (p) => ({ jobId: p.jobId, previousStatus: 'IN_PROGRESS', status: 'CANCELED', force: p.force ?? false, leftRunning: 0 }),
+      'zaws/deleteFotaJob': (p) => ({ jobId: p.jobId, existed: true, forgottenByProject: true }),
     },
   });
   await createProject(deps);
@@ -154,6 +182,17 @@ test('every request the commands send is valid against the contract', async () =
   await addThings(deps);
   await setActiveThing(deps);
   await startFota(deps);
+  await fotaSetup(deps);
+  await startFota(deps, P, 'dev_0');
+  await startFota(deps);
+  await verifyJob(deps);
+  await describeJob(deps);
+  const job = { projectUri: P, job: jobSummary('fota-blink-1') };
+  await cancelJob(deps, job);
+  ui.chooseAnswer = (labels) => labels.at(-1);
+  await cancelJob(deps, job);
+  await deleteJob(deps, job);
+  await deleteJob(deps, { projectUri: P, job: jobSummary('fota-blink-0', 'CANCELED', { canceled: 3 }) });
   await cleanup(deps);
   assert.equal(ui.unused, 0);
   const methods = new Set(api.sent.map((s) => s.method));
@@ -164,4 +203,6 @@ test('every request the commands send is valid against the contract', async () =
 test('the contract check catches a wrong param', () => {
   assert.throws(() => checkParams({ method: 'zaws/addThings', params: { projectUri: P, count: '3' }, hadToken: false, hadProgress: false }), /count/);
   assert.throws(() => checkParams({ method: 'zaws/createPolicy', params: { name: 'x', projectUri: P }, hadToken: false, hadProgress: false }), /additional/);
+  assert.throws(() => checkParams({ method: 'zaws/startFota', params: { projectUri: P, allThings: true, firmwareUri: 'file:///fw.json', bucket: 'b', role: 'r', maxPerMinute: 0 }, hadToken: false, hadProgress: false }), /maxPerMinute/);
+  assert.throws(() => checkParams({ method: 'zaws/cancelFotaJob', params: { jobId: '' }, hadToken: false, hadProgress: false }), /jobId/);
 });

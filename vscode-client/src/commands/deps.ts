@@ -27,12 +27,19 @@ export interface PickItem<T> {
 export interface Ui {
   input(options: InputOptions): Promise<string | undefined>;
   pick<T>(items: PickItem<T>[], options: { title: string; placeHolder?: string }): Promise<T | undefined>;
+  /** A quick pick with check boxes; undefined when dismissed. */
+  pickMany<T>(items: PickItem<T>[], options: { title: string; placeHolder?: string }): Promise<T[] | undefined>;
   /** Returns a file URI, or undefined when dismissed. */
   pickFolder(options: { title: string; defaultUri?: string }): Promise<string | undefined>;
   pickFile(options: { title: string; defaultUri?: string; filters?: Record<string, string[]> }): Promise<string | undefined>;
   /** A modal warning; true only when the user pressed `confirmLabel`. */
   confirm(message: string, detail: string, confirmLabel: string): Promise<boolean>;
+  /** A modal warning with several buttons; the label pressed, or undefined for Cancel. */
+  choose(message: string, detail: string, labels: string[]): Promise<string | undefined>;
   info(message: string, ...actions: string[]): Promise<string | undefined>;
+  warn(message: string, ...actions: string[]): Promise<string | undefined>;
+  /** Opens a read-only markdown document named `name`. */
+  showReport(name: string, markdown: string): Promise<void>;
   showError(error: UserError): Promise<void>;
   /** A progress notification; with a Cancel button (that sets `token`) unless `cancellable` is false. */
   withProgress<R>(title: string, task: (report: (step: ProgressStep) => void, token: CancellationToken) => Promise<R>, options?: { cancellable?: boolean }): Promise<R>;
@@ -62,6 +69,8 @@ export interface Projects {
 
 export interface Views {
   refresh(projectUri?: string): void;
+  /** Fetches a project's FOTA jobs again (the Jobs node). */
+  refreshJobs(projectUri: string): void;
   reveal(projectUri: string, thingName?: string): Promise<void>;
   /** Fetches the things' remote status (an AWS call per thing). */
   checkRemote(): Promise<void>;

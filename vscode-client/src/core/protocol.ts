@@ -96,21 +96,168 @@ export type CleanupAnswer =
   | { projectUri: ProjectUri; confirmed: false; plan: CleanupPlan }
   | { projectUri: ProjectUri; confirmed: true; done: CleanupDone };
 
+/**
+ * Exactly one target: `thingName`, `thingNames`, `allThings` (needs projectUri) or `thingGroup`;
+ * with none, the server targets the project's active thing.
+ */
 export interface StartFotaParams {
-  projectUri: ProjectUri;
-  thingName: string;
+  projectUri?: ProjectUri;
+  thingName?: string;
+  thingNames?: string[];
+  allThings?: boolean;
+  thingGroup?: string;
+  syncGroup?: boolean;
   /** File URI of the firmware JSON written by the toolchain's `link -J`. */
   firmwareUri: string;
   bucket: string;
   role: string;
-  duration: number;
+  duration?: number;
+  /** Rollout rate: at most this many things notified per minute (1-1000). */
+  maxPerMinute?: number;
+  /** Cancel the job when this share (percent) of finished executions failed. */
+  abortFailedPercent?: number;
+  abortMinExecuted?: number;
+  /** Verify the job after starting it (the server's default: true). */
+  verify?: boolean;
+}
+
+export interface FotaFinding {
+  /** Stable id, e.g. firmware.md5, role.trust. */
+  check: string;
+  message: string;
+  hint: string;
+  severity: 'error' | 'warning';
+}
+
+export interface FotaVerification {
+  jobId: string;
+  /** False when any finding is an error. */
+  ok: boolean;
+  passed: string[];
+  findings: FotaFinding[];
+  documentSource: string | null;
+  firmwareUrl: string | null;
 }
 
 export interface FotaStarted {
   jobId: string;
   jobArn: string;
-  thingName: string;
+  /** The one thing targeted, else null. */
+  thingName: string | null;
+  things: string[];
+  thingGroup: string | null;
   bucket: string;
+  /** Null when verify was false. */
+  verification: FotaVerification | null;
+}
+
+export interface JobIdParams {
+  jobId: string;
+}
+
+export interface VerifyFotaParams extends JobIdParams {
+  projectUri?: ProjectUri;
+}
+
+export interface ListFotaJobsParams {
+  projectUri: ProjectUri;
+  /** Ask AWS for each job's status (the server's default: true). */
+  remote?: boolean;
+}
+
+/** Things per execution status, as AWS counts them; absent keys are zero. */
+export interface FotaJobCounts {
+  queued?: number;
+  inProgress?: number;
+  succeeded?: number;
+  failed?: number;
+  rejected?: number;
+  canceled?: number;
+  timedOut?: number;
+  removed?: number;
+}
+
+export interface FotaJobSummary {
+  jobId: string;
+  /** Unix time. */
+  startedAt: number;
+  things: string[];
+  thingGroup: string | null;
+  /** IN_PROGRESS, CANCELED, COMPLETED, DELETION_IN_PROGRESS, ...; DELETED when AWS no longer has it; null when not asked. */
+  status: string | null;
+  counts: FotaJobCounts;
+}
+
+export interface FotaJobList {
+  projectUri: ProjectUri;
+  project: string;
+  jobs: FotaJobSummary[];
+}
+
+export interface FotaExecution {
+  thingName: string;
+  targetArn: string;
+  /** QUEUED, IN_PROGRESS, SUCCEEDED, FAILED, ... */
+  status: string;
+  lastUpdated: string | null;
+}
+
+export interface FotaJobDetails {
+  jobId: string;
+  jobArn: string;
+  status: string;
+  targets: string[];
+  description: string;
+  createdAt: string | null;
+  rollout: Record<string, unknown>;
+  abort: Record<string, unknown>;
+  urlValidity: number | null;
+  counts: FotaJobCounts;
+  executions: FotaExecution[];
+}
+
+export interface CancelFotaJobParams extends JobIdParams {
+  /** Also cancel executions in progress. */
+  force?: boolean;
+  /** Without it the server refuses (ConfirmationRequired). */
+  confirm?: boolean;
+}
+
+export interface FotaJobCancelled {
+  jobId: string;
+  previousStatus: string;
+  status: string;
+  force: boolean;
+  /** Executions in progress that a cancel without force left running. */
+  leftRunning: number;
+}
+
+export interface DeleteFotaJobParams extends JobIdParams {
+  projectUri?: ProjectUri;
+  /** Delete a job that is still in progress. */
+  force?: boolean;
+  confirm?: boolean;
+}
+
+export interface FotaJobDeleted {
+  jobId: string;
+  /** False: AWS had no such job any more. */
+  existed: boolean;
+  forgottenByProject: boolean;
+}
+
+export interface FotaSetupParams {
+  bucket: string;
+  role: string;
+}
+
+export interface FotaSetupDone {
+  bucket: string;
+  bucketRegion: string;
+  bucketCreated: boolean;
+  roleName: string;
+  roleArn: string;
+  roleCreated: boolean;
 }
 
 export interface ListThingsParams {
@@ -166,6 +313,12 @@ export interface RequestMap {
   'zaws/startFota': { params: StartFotaParams; result: FotaStarted };
   'zaws/listThings': { params: ListThingsParams; result: ThingList };
   'zaws/createPolicy': { params: CreatePolicyParams; result: PolicyCreated };
+  'zaws/fotaSetup': { params: FotaSetupParams; result: FotaSetupDone };
+  'zaws/listFotaJobs': { params: ListFotaJobsParams; result: FotaJobList };
+  'zaws/describeFotaJob': { params: JobIdParams; result: FotaJobDetails };
+  'zaws/verifyFota': { params: VerifyFotaParams; result: FotaVerification };
+  'zaws/cancelFotaJob': { params: CancelFotaJobParams; result: FotaJobCancelled };
+  'zaws/deleteFotaJob': { params: DeleteFotaJobParams; result: FotaJobDeleted };
 }
 
 export type Method = keyof RequestMap;
@@ -180,6 +333,12 @@ export const METHODS: readonly Method[] = [
   'zaws/startFota',
   'zaws/listThings',
   'zaws/createPolicy',
+  'zaws/fotaSetup',
+  'zaws/listFotaJobs',
+  'zaws/describeFotaJob',
+  'zaws/verifyFota',
+  'zaws/cancelFotaJob',
+  'zaws/deleteFotaJob',
 ];
 
 /** Methods that report work-done progress (a `workDoneToken` param): `x-long` in the contract. */
@@ -188,6 +347,12 @@ export const LONG_METHODS: readonly Method[] = ['zaws/addThings', 'zaws/cleanup'
 /** Server -> client: a project's things changed (by a request, or by the CLI in a terminal). */
 export const THINGS_CHANGED = 'zaws/thingsChanged';
 export interface ThingsChangedParams {
+  projectUri: ProjectUri;
+}
+
+/** Server -> client: a project's FOTA jobs changed (started, cancelled, deleted). */
+export const FOTA_JOBS_CHANGED = 'zaws/fotaJobsChanged';
+export interface FotaJobsChangedParams {
   projectUri: ProjectUri;
 }
 

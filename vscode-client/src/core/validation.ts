@@ -103,3 +103,10 @@ export function endpoint(text: string): string | undefined {
   if (labels.length < 2 || !labels.every((label) => HOST_LABEL.test(label))) return 'Not a valid host name.';
   return undefined;
 }
+
+export const ROLLOUT_RATE_MAX = 1000;
+
+/** Things notified per minute (AWS's maximumPerMinute, 1-1000); empty means no limit. */
+export function optionalRolloutRate(text: string): string | undefined {
+  return text.trim() === '' ? undefined : integerIn(text, 1, ROLLOUT_RATE_MAX, 'The rollout rate');
+}

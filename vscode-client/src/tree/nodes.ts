@@ -1,8 +1,10 @@
 /**
- * The two kinds of rows in the things tree, and how a command invoked from a row (or from the
- * palette, with no row) finds the project and the thing it acts on.
+ * The kinds of rows in the things tree (a project; under it its "Jobs" node and its things; under
+ * Jobs a row per FOTA job, under a job a row per thing execution), and how a command invoked from a
+ * row (or from the palette, with no row) finds the project, the thing or the job it acts on.
  */
-import type { ThingInfo } from '../core/protocol';
+import type { FotaExecution, FotaJobSummary, ThingInfo } from '../core/protocol';
+import type { JobRef } from '../commands/fotaJobs';
 
 export interface ProjectNode {
   kind: 'project';
@@ -17,18 +19,57 @@ export interface ThingNode {
   thing: ThingInfo;
 }
 
-export type TreeNode = ProjectNode | ThingNode;
+export interface JobsNode {
+  kind: 'jobs';
+  project: ProjectNode;
+}
+
+export interface JobNode {
+  kind: 'job';
+  parent: JobsNode;
+  job: FotaJobSummary;
+}
+
+export interface ExecutionNode {
+  kind: 'execution';
+  parent: JobNode;
+  execution: FotaExecution;
+}
+
+export type TreeNode = ProjectNode | ThingNode | JobsNode | JobNode | ExecutionNode;
+
+const KINDS = new Set(['project', 'thing', 'jobs', 'job', 'execution']);
 
 export function isNode(value: unknown): value is TreeNode {
   const kind = (value as { kind?: unknown } | undefined)?.kind;
-  return kind === 'project' || kind === 'thing';
+  return typeof kind === 'string' && KINDS.has(kind);
+}
+
+export function projectOf(node: TreeNode): ProjectNode {
+  switch (node.kind) {
+    case 'project':
+      return node;
+    case 'thing':
+    case 'jobs':
+      return node.project;
+    case 'job':
+      return node.parent.project;
+    case 'execution':
+      return node.parent.parent.project;
+  }
 }
 
 export function projectUriOf(arg: unknown): string | undefined {
-  if (!isNode(arg)) return undefined;
-  return arg.kind === 'project' ? arg.uri : arg.project.uri;
+  return isNode(arg) ? projectOf(arg).uri : undefined;
 }
 
 export function thingOf(arg: unknown): ThingInfo | undefined {
   return isNode(arg) && arg.kind === 'thing' ? arg.thing : undefined;
+}
+
+/** The job of a job row (or of one of its execution rows). */
+export function jobOf(arg: unknown): JobRef | undefined {
+  if (!isNode(arg)) return undefined;
+  const jobNode = arg.kind === 'job' ? arg : arg.kind === 'execution' ? arg.parent : undefined;
+  return jobNode ? { projectUri: jobNode.parent.project.uri, job: jobNode.job } : undefined;
 }

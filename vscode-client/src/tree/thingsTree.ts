@@ -1,15 +1,20 @@
 /**
- * The "Things" view: the workspace's projects, under each its things with the active one marked.
+ * The "Things" view: the workspace's projects, under each a "Jobs" node (the FOTA jobs started from
+ * the project, each with its per-thing executions) and its things with the active one marked.
  * Things come from ThingsCache; `refresh(projectUri)` (zaws/thingsChanged, a file change, a command
  * that changed things) reloads one project while its rows stay, `refresh()` starts over.
+ * Jobs are fetched (zaws/listFotaJobs, asking AWS) when the Jobs node is expanded, and again on
+ * `refreshJobs(projectUri)` (zaws/fotaJobsChanged, a job command, the node's refresh action).
  */
 import * as vscode from 'vscode';
 import type { Api, Views } from '../commands/deps';
 import { describeError } from '../core/errors';
 import { folderName } from '../core/projects';
 import { projectLook, thingLook, type RowLook } from '../core/treeModel';
+import { executionLook, jobLook, jobsNodeLook, type JobRowLook } from '../core/jobsModel';
+import type { FotaJobSummary } from '../core/protocol';
 import type { WorkspaceProjects } from '../workspaceProjects';
-import type { ProjectNode, ThingNode, TreeNode } from './nodes';
+import type { ExecutionNode, JobNode, JobsNode, ProjectNode, ThingNode, TreeNode } from './nodes';
 import { ThingsCache } from './thingsCache';
 
 export const VIEW_ID = 'zaws.things';
@@ -22,8 +27,13 @@ export class ThingsTree implements vscode.TreeDataProvider<TreeNode>, Views, vsc
   private readonly cache: ThingsCache;
   private readonly thingNodes = new Map<string, ThingNode[]>();
   private view: vscode.TreeView<TreeNode> | undefined;
+  private readonly jobsNodes = new Map<string, JobsNode>();
+  private readonly jobs = new Map<string, { jobs: JobNode[] } | { error: string }>();
+  private readonly jobsLoading = new Map<string, Promise<void>>();
+  /** The newest fetch of each project's jobs: only its answer is kept. */
+  private readonly jobsToken = new Map<string, object>();
 
-  constructor(private readonly workspaceProjects: WorkspaceProjects, api: Api, log: vscode.LogOutputChannel) {
+  constructor(private readonly workspaceProjects: WorkspaceProjects, private readonly api: Api, private readonly log: vscode.LogOutputChannel) {
     this.cache = new ThingsCache(
       async (projectUri, remote) => (await api.request('zaws/listThings', remote ? { projectUri, remote } : { projectUri })).things,
       (error, projectUri) => {
@@ -52,7 +62,20 @@ export class ThingsTree implements vscode.TreeDataProvider<TreeNode>, Views, vsc
     this.projects = undefined;
     this.cache.forgetAll();
     this.thingNodes.clear();
+    this.jobsNodes.clear();
+    this.jobs.clear();
+    this.jobsLoading.clear();
+    this.jobsToken.clear();
     this.changed.fire(undefined);
+  }
+
+  /** Fetch a project's jobs again; its Jobs node keeps showing the old rows until they arrive. */
+  refreshJobs(projectUri: string): void {
+    const uri = normalize(projectUri);
+    const node = this.jobsNodes.get(uri);
+    // Never expanded: nothing shown to update (the first expansion fetches).
+    if (!node || (!this.jobs.has(uri) && !this.jobsLoading.has(uri))) return;
+    void this.loadJobs(node, true).then(() => this.changed.fire(node));
   }
 
   /**
@@ -88,6 +111,23 @@ export class ThingsTree implements vscode.TreeDataProvider<TreeNode>, Views, vsc
       item.resourceUri = vscode.Uri.parse(node.uri);
       return item;
     }
+    if (node.kind === 'jobs') {
+      const loaded = this.jobs.get(node.project.uri);
+      const look = jobsNodeLook(loaded && 'jobs' in loaded ? loaded.jobs.map((j) => j.job) : undefined, loaded && 'error' in loaded ? loaded.error : undefined);
+      const item = toItem(look, vscode.TreeItemCollapsibleState.Collapsed);
+      item.id = `${node.project.uri}#jobs`;
+      return item;
+    }
+    if (node.kind === 'job') {
+      const item = toItem(jobLook(node.job), vscode.TreeItemCollapsibleState.Collapsed);
+      item.id = `${node.parent.project.uri}#job:${node.job.jobId}`;
+      return item;
+    }
+    if (node.kind === 'execution') {
+      const item = toItem(executionLook(node.execution), vscode.TreeItemCollapsibleState.None);
+      item.id = `${node.parent.parent.project.uri}#job:${node.parent.job.jobId}#${node.execution.thingName}`;
+      return item;
+    }
     const item = toItem(thingLook(node.thing), vscode.TreeItemCollapsibleState.None);
     item.id = `${node.project.uri}#${node.thing.name}`;
     return item;
@@ -95,13 +135,31 @@ export class ThingsTree implements vscode.TreeDataProvider<TreeNode>, Views, vsc
 
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
     if (!node) return this.rootNodes();
-    if (node.kind === 'thing') return [];
-    await this.cache.load(node.uri);
-    return this.thingsOf(node);
+    switch (node.kind) {
+      case 'thing':
+      case 'execution':
+        return [];
+      case 'jobs':
+        return this.jobsOf(node);
+      case 'job':
+        return this.executionsOf(node);
+      case 'project':
+        await this.cache.load(node.uri);
+        return [this.jobsNodeWithCount(node), ...this.thingsOf(node)];
+    }
   }
 
   getParent(node: TreeNode): TreeNode | undefined {
-    return node.kind === 'thing' ? node.project : undefined;
+    switch (node.kind) {
+      case 'project':
+        return undefined;
+      case 'thing':
+      case 'jobs':
+        return node.project;
+      case 'job':
+      case 'execution':
+        return node.parent;
+    }
   }
 
   dispose(): void {
@@ -121,6 +179,75 @@ export class ThingsTree implements vscode.TreeDataProvider<TreeNode>, Views, vsc
     return nodes;
   }
 
+  private jobsNodeOf(project: ProjectNode): JobsNode {
+    let node = this.jobsNodes.get(project.uri);
+    if (!node) {
+      node = { kind: 'jobs', project };
+      this.jobsNodes.set(project.uri, node);
+    }
+    return node;
+  }
+
+  /**
+   * The Jobs node, its jobs fetched in the background the first time (so its description counts
+   * them while it is still collapsed: no refresh of rows the user may be expanding).
+   */
+  private jobsNodeWithCount(project: ProjectNode): JobsNode {
+    const node = this.jobsNodeOf(project);
+    if (!this.jobs.has(project.uri) && !this.jobsLoading.has(project.uri)) {
+      void this.loadJobs(node, false).then(() => {
+        if (this.jobsNodes.get(project.uri) === node) this.changed.fire(node);
+      });
+    }
+    return node;
+  }
+
+  private async jobsOf(node: JobsNode): Promise<JobNode[]> {
+    const uri = node.project.uri;
+    if (!this.jobs.has(uri)) await this.loadJobs(node, false);
+    const loaded = this.jobs.get(uri);
+    return loaded && 'jobs' in loaded ? loaded.jobs : [];
+  }
+
+  /** Fetches the jobs; when fetches overlap only the newest answer is kept. */
+  private loadJobs(node: JobsNode, again: boolean): Promise<void> {
+    const uri = node.project.uri;
+    const pending = this.jobsLoading.get(uri);
+    if (pending && !again) return pending;
+    const token = {};
+    const loading = (async () => {
+      let result: { jobs: JobNode[] } | { error: string };
+      try {
+        const list = await this.api.request('zaws/listFotaJobs', { projectUri: uri });
+        const newestFirst = [...list.jobs].sort((a: FotaJobSummary, b: FotaJobSummary) => b.startedAt - a.startedAt);
+        result = { jobs: newestFirst.map((job): JobNode => ({ kind: 'job', parent: node, job })) };
+      } catch (error) {
+        const described = describeError(error, `Listing the FOTA jobs of ${node.project.name}`);
+        this.log.warn(described.message);
+        result = { error: described.message };
+      }
+      if (this.jobsToken.get(uri) === token) {
+        this.jobs.set(uri, result);
+        this.jobsLoading.delete(uri);
+        this.jobsToken.delete(uri);
+      }
+    })();
+    this.jobsToken.set(uri, token);
+    this.jobsLoading.set(uri, loading);
+    return loading;
+  }
+
+  private async executionsOf(node: JobNode): Promise<ExecutionNode[]> {
+    if (node.job.status === 'DELETED') return [];
+    try {
+      const details = await this.api.request('zaws/describeFotaJob', { jobId: node.job.jobId });
+      return details.executions.map((execution): ExecutionNode => ({ kind: 'execution', parent: node, execution }));
+    } catch (error) {
+      this.log.warn(describeError(error, `Reading FOTA job ${node.job.jobId}`).message);
+      return [];
+    }
+  }
+
   private async rootNodes(): Promise<ProjectNode[]> {
     if (!this.projects) {
       const found = await this.workspaceProjects.list();
@@ -131,7 +258,7 @@ export class ThingsTree implements vscode.TreeDataProvider<TreeNode>, Views, vsc
   }
 }
 
-function toItem(look: RowLook, state: vscode.TreeItemCollapsibleState): vscode.TreeItem {
+function toItem(look: RowLook | JobRowLook, state: vscode.TreeItemCollapsibleState): vscode.TreeItem {
   const item = new vscode.TreeItem(look.label, state);
   item.description = look.description;
   item.tooltip = look.tooltip;

@@ -1,5 +1,5 @@
 /** Server answers shaped like the real server's (see src/core/protocol.ts), for the fake Api. */
-import type { ActiveThing, CleanupPlan, ProjectCreated, ThingInfo, ThingList, ThingsAdded } from '../../src/core/protocol';
+import type { ActiveThing, CleanupPlan, FotaJobDetails, FotaJobSummary, FotaSetupDone, FotaStarted, FotaVerification, ProjectCreated, ThingInfo, ThingList, ThingsAdded } from '../../src/core/protocol';
 
 export const P = 'file:///ws/blink';
 
@@ -39,3 +39,56 @@ export const plan: CleanupPlan = {
   localPaths: ['/ws/blink/.aws_things_resources', '/ws/blink/.zawsconf', '/ws/blink/certificate.pem.crt', '/ws/blink/private.pem.key'],
   unfinishedAddThingsSince: null,
 };
+
+export function verification(jobId: string, ok = true): FotaVerification {
+  return {
+    jobId,
+    ok,
+    passed: ok ? ['document.keys', 'firmware.md5', 'role.trust'] : ['document.keys'],
+    findings: ok ? [] : [{ check: 'firmware.md5', message: 'The firmware MD5 does not match the document', hint: 'start the job again', severity: 'error' }],
+    documentSource: 'https://fw-bucket.s3.amazonaws.com/blink/fota-job',
+    firmwareUrl: null,
+  };
+}
+
+/** What the real server answers to zaws/startFota (a few more fields than the client reads). */
+export function fotaStarted(jobId: string, targets: string[], ok = true): FotaStarted & Record<string, unknown> {
+  return {
+    jobId,
+    jobArn: `arn:aws:iot:us-east-1:123456789012:job/${jobId}`,
+    thingName: targets.length === 1 ? targets[0]! : null,
+    things: targets,
+    thingGroup: null,
+    bucket: 'fw-bucket',
+    bucketRegion: 'us-east-1',
+    bytecodeKey: 'blink/fota-1-bc',
+    jobDocumentKey: 'blink/fota-1-job',
+    document: { operation: 'fota', bc_crc: 'ab'.repeat(16), bc_size: 4, bc_idx: 1, bc_url: '${aws:iot:s3-presigned-url:https://fw-bucket.s3.amazonaws.com/blink/fota-1-bc}' },
+    duration: 600,
+    verification: verification(jobId, ok),
+  };
+}
+
+export function jobSummary(jobId: string, status: string | null = 'IN_PROGRESS', counts: FotaJobSummary['counts'] = { queued: 3 }): FotaJobSummary {
+  return { jobId, startedAt: 1_700_000_000, things: ['dev_0', 'dev_1', 'dev_2'], thingGroup: null, status, counts };
+}
+
+export function jobDetails(jobId: string, status = 'IN_PROGRESS', counts: FotaJobDetails['counts'] = { queued: 3 }): FotaJobDetails {
+  return {
+    jobId,
+    jobArn: `arn:aws:iot:us-east-1:123456789012:job/${jobId}`,
+    status,
+    targets: ['arn:aws:iot:us-east-1:123456789012:thing/dev_0'],
+    description: 'zaws FOTA',
+    createdAt: '2023-11-14T22:13:20+00:00',
+    rollout: {},
+    abort: {},
+    urlValidity: 600,
+    counts,
+    executions: [{ thingName: 'dev_0', targetArn: 'arn:aws:iot:us-east-1:123456789012:thing/dev_0', status: 'QUEUED', lastUpdated: null }],
+  };
+}
+
+export function setupDone(bucket: string, role: string, created = true): FotaSetupDone {
+  return { bucket, bucketRegion: 'us-east-1', bucketCreated: created, roleName: role, roleArn: `arn:aws:iam::123456789012:role/${role}`, roleCreated: created };
+}

@@ -8,9 +8,12 @@ import { createPolicy } from '../../src/commands/createPolicy';
 import { runCommand } from '../../src/commands/run';
 import { selectProfile, useLocalEmulator } from '../../src/commands/awsTarget';
 import { setActiveThing } from '../../src/commands/setActiveThing';
-import { startFota } from '../../src/commands/startFota';
+import { SHOW_VERIFICATION, startFota } from '../../src/commands/startFota';
+import { fotaDefaults, fotaSetup } from '../../src/commands/fotaSetup';
+import { CANCEL_LABEL, cancelJob, deleteJob, describeJob, FORCE_CANCEL_LABEL, verifyJob } from '../../src/commands/fotaJobs';
+import { optionalRolloutRate } from '../../src/core/validation';
 import { copyCertArn, revealResources } from '../../src/commands/thingActions';
-import { activeThing, added, created, P, plan, thingList, things } from './answers';
+import { activeThing, added, created, fotaStarted, jobDetails, jobSummary, P, plan, setupDone, thingList, things, verification } from './answers';
 import { fakeDeps, settle } from './fakes';
 
 test('create project: name, folder, endpoint, policy; then the tree refreshes', async () => {
@@ -153,22 +156,121 @@ test('the cleanup plan text is capped', () => {
   assert.equal(text.split('\n').length, 1 + 1 + 5 + 1);
 });
 
-test('start FOTA: thing, firmware, bucket, role, duration', async () => {
-  const { deps, api, ui } = fakeDeps({
-    answers: [(items) => items[0]?.value, 'file:///ws/blink/fw.json', 'fw-bucket', 'iot-fota', '600'],
+test('start FOTA from the palette: one thing (the active one first), firmware, bucket, role, duration; the verification is shown', async () => {
+  const { deps, api, ui, views } = fakeDeps({
+    answers: ['One thing…', (items) => items[0]?.value, 'file:///ws/blink/fw.json', 'fw-bucket', 'iot-fota', '600'],
     responders: {
       'zaws/listThings': () => thingList(things(3, 2)),
-      'zaws/startFota': () => ({ jobId: 'fota-dev_2-1700000000', jobArn: 'arn:job', thingName: 'dev_2', bucket: 'fw-bucket' }),
+      'zaws/startFota': () => fotaStarted('fota-dev_2-1700000000', ['dev_2']),
     },
   });
   await startFota(deps);
   assert.deepEqual(api.sent.at(-1)?.params, { projectUri: P, thingName: 'dev_2', firmwareUri: 'file:///ws/blink/fw.json', bucket: 'fw-bucket', role: 'iot-fota', duration: 600 });
-  assert.deepEqual(ui.infos, ['FOTA job fota-dev_2-1700000000 created for dev_2.']);
+  assert.deepEqual(ui.infos, ['FOTA job fota-dev_2-1700000000 started for dev_2; verified: all 3 checks passed.']);
+  assert.deepEqual(views.jobsRefreshed, [P]);
 });
 
-test('start FOTA from a code lens skips the thing prompt; a bad duration is refused', async () => {
-  const { deps } = fakeDeps({ answers: ['file:///fw.json', 'fw-bucket', 'iot-fota', '30'], responders: {} });
+test('start FOTA from a code lens offers "This thing"; a bad duration is refused', async () => {
+  const { deps } = fakeDeps({ answers: ['This thing', 'file:///fw.json', 'fw-bucket', 'iot-fota', '30'], responders: { 'zaws/listThings': () => thingList(things(3)) } });
   await assert.rejects(startFota(deps, P, 'dev_1'), /60 to 3600/);
+});
+
+test('start FOTA for all things of the project, with a rollout rate; failed verification is a warning with its report', async () => {
+  const { deps, api, ui } = fakeDeps({
+    answers: ['All things of the project', 'file:///ws/blink/fw.json', 'fw-bucket', 'iot-fota', '600', '10'],
+    responders: {
+      'zaws/listThings': () => thingList(things(3)),
+      'zaws/startFota': () => fotaStarted('fota-blink-1', ['dev_0', 'dev_1', 'dev_2'], false),
+    },
+  });
+  ui.infoAction = SHOW_VERIFICATION;
+  await startFota(deps, P, 'dev_0');
+  assert.deepEqual(api.sent.at(-1)?.params, { projectUri: P, allThings: true, firmwareUri: 'file:///ws/blink/fw.json', bucket: 'fw-bucket', role: 'iot-fota', duration: 600, maxPerMinute: 10 });
+  assert.deepEqual(ui.warnings, ['FOTA job fota-blink-1 started for 3 things; verification found 1 problem: The firmware MD5 does not match the document']);
+  await settle();
+  assert.equal(ui.reports.length, 1);
+  assert.match(ui.reports[0]!.markdown, /firmware\.md5.*does not match[\s\S]*what to do: start the job again/);
+});
+
+test('start FOTA for chosen things; an empty rollout rate means no limit; a bad one is refused', async () => {
+  const { deps, api } = fakeDeps({
+    answers: ['Choose things…', 'dev_0,dev_2', 'file:///ws/blink/fw.json', 'fw-bucket', 'iot-fota', '600', ''],
+    responders: {
+      'zaws/listThings': () => thingList(things(3)),
+      'zaws/startFota': (p) => fotaStarted('fota-blink-2', p.thingNames ?? []),
+    },
+  });
+  await startFota(deps);
+  assert.deepEqual(api.sent.at(-1)?.params, { projectUri: P, thingNames: ['dev_0', 'dev_2'], firmwareUri: 'file:///ws/blink/fw.json', bucket: 'fw-bucket', role: 'iot-fota', duration: 600 });
+  assert.match(String(optionalRolloutRate('0')), /1 to 1000/);
+  assert.equal(optionalRolloutRate(' 25 '), undefined);
+});
+
+test('set up FOTA: bucket and role, then the result; they become the defaults of Start FOTA', async () => {
+  const { deps, api, ui } = fakeDeps({ answers: ['fw-bucket', 'iot-fota'], responders: { 'zaws/fotaSetup': (p) => setupDone(p.bucket, p.role) } });
+  await fotaSetup(deps);
+  assert.deepEqual(api.sent[0]?.params, { bucket: 'fw-bucket', role: 'iot-fota' });
+  assert.deepEqual(ui.infos, ['FOTA ready: bucket fw-bucket (us-east-1) created; role iot-fota created.']);
+  assert.deepEqual(fotaDefaults, { bucket: 'fw-bucket', role: 'iot-fota' });
+});
+
+test('cancel a job from its row: a modal with Force for executions in progress, then confirm: true', async () => {
+  const job = { projectUri: P, job: jobSummary('fota-blink-1') };
+  const forced = fakeDeps({ responders: { 'zaws/describeFotaJob': (p) => jobDetails(p.jobId, 'IN_PROGRESS', { queued: 1, inProgress: 2 }), 'zaws/cancelFotaJob': (p) => ({ jobId: p.jobId, previousStatus: 'IN_PROGRESS', status: 'CANCELED', force: true, leftRunning: 0 }) } });
+  forced.ui.chooseAnswer = (labels) => labels.find((l) => l === FORCE_CANCEL_LABEL);
+  await cancelJob(forced.deps, job);
+  assert.deepEqual(forced.ui.choices[0]?.labels, [CANCEL_LABEL, FORCE_CANCEL_LABEL]);
+  assert.match(forced.ui.choices[0].detail, /1 queued · 2 in progress/);
+  assert.deepEqual(forced.api.sent.at(-1)?.params, { jobId: 'fota-blink-1', force: true, confirm: true });
+  assert.deepEqual(forced.views.jobsRefreshed, [P]);
+  assert.deepEqual(forced.ui.infos, ['FOTA job fota-blink-1 canceled.']);
+
+  const plain = fakeDeps({ responders: { 'zaws/describeFotaJob': (p) => jobDetails(p.jobId), 'zaws/cancelFotaJob': (p) => ({ jobId: p.jobId, previousStatus: 'IN_PROGRESS', status: 'CANCELED', force: false, leftRunning: 0 }) } });
+  await cancelJob(plain.deps, job);
+  assert.deepEqual(plain.ui.choices[0]?.labels, [CANCEL_LABEL]);
+  assert.deepEqual(plain.api.sent.at(-1)?.params, { jobId: 'fota-blink-1', confirm: true });
+
+  const dismissed = fakeDeps({ responders: { 'zaws/describeFotaJob': (p) => jobDetails(p.jobId) } });
+  dismissed.ui.chooseAnswer = () => undefined;
+  assert.equal(await cancelJob(dismissed.deps, job), undefined);
+  assert.deepEqual(dismissed.api.sent.map((s) => s.method), ['zaws/describeFotaJob']);
+
+  const done = fakeDeps({ responders: { 'zaws/describeFotaJob': (p) => jobDetails(p.jobId, 'CANCELED') } });
+  await assert.rejects(cancelJob(done.deps, job), /canceled: nothing to cancel/);
+});
+
+test('delete a job: modal; a job in progress is deleted with force', async () => {
+  const { deps, api, ui, views } = fakeDeps({ responders: { 'zaws/deleteFotaJob': (p) => ({ jobId: p.jobId, existed: true, forgottenByProject: true }) } });
+  await deleteJob(deps, { projectUri: P, job: jobSummary('fota-blink-1') });
+  assert.match(ui.confirmations[0]!.message, /Delete FOTA job fota-blink-1\?/);
+  assert.deepEqual(api.sent[0]?.params, { jobId: 'fota-blink-1', projectUri: P, force: true, confirm: true });
+  assert.deepEqual(views.jobsRefreshed, [P]);
+  await deleteJob(deps, { projectUri: P, job: jobSummary('fota-blink-0', 'CANCELED', { canceled: 3 }) });
+  assert.deepEqual(api.sent[1]?.params, { jobId: 'fota-blink-0', projectUri: P, confirm: true });
+  ui.confirmAnswer = false;
+  await deleteJob(deps, { projectUri: P, job: jobSummary('fota-blink-2') });
+  assert.equal(api.sent.length, 2);
+});
+
+test('verify and describe from the palette pick a job of the project, newest first', async () => {
+  const { deps, api, ui } = fakeDeps({
+    answers: [(items) => items[0]?.value, 'fota-blink-1'],
+    responders: {
+      'zaws/listFotaJobs': () => ({ projectUri: P, project: '/ws/blink', jobs: [jobSummary('fota-blink-1'), { ...jobSummary('fota-blink-2', 'COMPLETED', { succeeded: 3 }), startedAt: 1_800_000_000 }] }),
+      'zaws/verifyFota': (p) => verification(p.jobId),
+      'zaws/describeFotaJob': (p) => jobDetails(p.jobId),
+    },
+  });
+  await verifyJob(deps);
+  assert.deepEqual(api.sent[1]?.params, { jobId: 'fota-blink-2', projectUri: P });
+  assert.deepEqual(ui.infos, ['FOTA job fota-blink-2: verified: all 3 checks passed.']);
+  await describeJob(deps);
+  assert.deepEqual(api.sent.at(-1)?.params, { jobId: 'fota-blink-1' });
+  assert.equal(ui.reports[0]?.name, 'fota-blink-1.md');
+  assert.match(ui.reports[0].markdown, /\| dev_0 \| queued \|/);
+
+  const none = fakeDeps({ responders: { 'zaws/listFotaJobs': () => ({ projectUri: P, project: '/ws/blink', jobs: [] }) } });
+  await assert.rejects(verifyJob(none.deps), /No FOTA job was started/);
 });
 
 test('create policy and settings commands', async () => {

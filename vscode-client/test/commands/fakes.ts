@@ -25,6 +25,11 @@ export class ScriptedUi implements Ui {
   readonly infos: string[] = [];
   readonly errors: UserError[] = [];
   readonly confirmations: { message: string; detail: string }[] = [];
+  readonly choices: { message: string; detail: string; labels: string[] }[] = [];
+  readonly warnings: string[] = [];
+  readonly reports: { name: string; markdown: string }[] = [];
+  /** Which button a modal with several buttons gets (undefined: dismissed). */
+  chooseAnswer: (labels: string[]) => string | undefined = (labels) => labels[0];
   readonly progressTitles: string[] = [];
   readonly progressSteps: ProgressStep[] = [];
   confirmAnswer = true;
@@ -57,6 +62,14 @@ export class ScriptedUi implements Ui {
     return Promise.resolve(item.value);
   }
 
+  pickMany<T>(items: PickItem<T>[], options: { title: string }): Promise<T[] | undefined> {
+    const answer = this.next(options.title);
+    if (typeof answer === 'function') return Promise.resolve(answer(items as PickItem<unknown>[]) as T[] | undefined);
+    if (answer === undefined) return Promise.resolve(undefined);
+    const labels = answer.split(',');
+    return Promise.resolve(items.filter((i) => labels.includes(i.label)).map((i) => i.value));
+  }
+
   pickFolder(options: { title: string }): Promise<string | undefined> {
     return Promise.resolve(this.next(options.title) as string | undefined);
   }
@@ -70,9 +83,24 @@ export class ScriptedUi implements Ui {
     return Promise.resolve(this.confirmAnswer);
   }
 
+  choose(message: string, detail: string, labels: string[]): Promise<string | undefined> {
+    this.choices.push({ message, detail, labels });
+    return Promise.resolve(this.chooseAnswer(labels));
+  }
+
   info(message: string): Promise<string | undefined> {
     this.infos.push(message);
     return Promise.resolve(this.infoAction);
+  }
+
+  warn(message: string): Promise<string | undefined> {
+    this.warnings.push(message);
+    return Promise.resolve(this.infoAction);
+  }
+
+  showReport(name: string, markdown: string): Promise<void> {
+    this.reports.push({ name, markdown });
+    return Promise.resolve();
   }
 
   showError(error: UserError): Promise<void> {
@@ -125,8 +153,12 @@ export class FakeProjects implements Projects {
 export class FakeViews implements Views {
   readonly refreshed: (string | undefined)[] = [];
   readonly revealed: { projectUri: string; thingName?: string }[] = [];
+  readonly jobsRefreshed: string[] = [];
   refresh(projectUri?: string): void {
     this.refreshed.push(projectUri);
+  }
+  refreshJobs(projectUri: string): void {
+    this.jobsRefreshed.push(projectUri);
   }
   reveal(projectUri: string, thingName?: string): Promise<void> {
     this.revealed.push({ projectUri, thingName });
