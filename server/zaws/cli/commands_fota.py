@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from zaws.cli.main import Invocation, aws_options, cli
-from zaws.errors import ConfirmationRequired
 
 if TYPE_CHECKING:
     from zaws.operations.fota_start import FotaStarted
@@ -235,16 +233,6 @@ def iot_fota_describe(ctx: click.Context, /, job_id: str, **options: Any) -> Non
     run.output.result(job.to_dict(), lines)
 
 
-def _confirm(run: Invocation, yes: bool, action: str, question: str, details: list[str]) -> None:
-    """Like iot-cleanup: --yes, or a prompt on a terminal; without a terminal, refuse."""
-    if yes:
-        return
-    if not sys.stdin.isatty():
-        raise ConfirmationRequired(f"{action} needs a confirmation", "pass --yes to confirm")
-    run.output.note("\n".join(details))
-    click.confirm(question, abort=True, err=True)
-
-
 @cli.command("iot-fota-cancel")
 @click.argument("job_id")
 @click.option("--force", is_flag=True, help="Also cancel executions in progress on devices.")
@@ -261,7 +249,9 @@ def iot_fota_cancel(
     details = [f"Cancel FOTA job {job_id} ({run.aws().describe()})"]
     if force:
         details.append("  --force: devices updating now are stopped and may be left half-updated")
-    _confirm(run, yes, f"Cancelling job {job_id}", "Cancel this job?", details)
+    run.output.confirm(
+        yes=yes, action=f"Cancelling job {job_id}", question="Cancel this job?", details=details
+    )
     done = cancel_fota_job(job_id, aws=run.aws(), force=force)
     if done.previous_status in {"COMPLETED", "CANCELED"}:
         lines = [f"Job {job_id} was already {done.previous_status}: nothing to cancel"]
@@ -293,7 +283,9 @@ def iot_fota_delete(
 
     run = Invocation(ctx, options)
     details = [f"Delete FOTA job {job_id} and its executions ({run.aws().describe()})"]
-    _confirm(run, yes, f"Deleting job {job_id}", "Delete this job?", details)
+    run.output.confirm(
+        yes=yes, action=f"Deleting job {job_id}", question="Delete this job?", details=details
+    )
     done = delete_fota_job(job_id, aws=run.aws(), force=force, project=project)
     line = f"[green]Deleted[/] job {job_id}" if done.existed else f"Job {job_id} was already gone"
     if done.forgotten_by_project:

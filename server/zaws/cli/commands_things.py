@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
 from zaws.cli.main import Invocation, aws_options, cli
-from zaws.errors import Busy, ConfirmationRequired, ZawsError
+from zaws.errors import Busy, ZawsError
 
 PROJECT = click.Path(file_okay=False, path_type=Path)
 
@@ -178,14 +177,13 @@ def iot_cleanup_command(
             {"dry_run": True, **plan.to_dict()}, [*summary, "Dry run: nothing deleted."]
         )
         return
-    if not yes:
-        if not sys.stdin.isatty():
-            raise ConfirmationRequired(
-                "iot-cleanup deletes things and certificates and needs a confirmation",
-                "pass --yes to confirm (or --dry-run to see the plan)",
-            )
-        run.output.note("\n".join(summary))
-        click.confirm("Delete all of this?", abort=True, err=True)
+    run.output.confirm(
+        yes=yes,
+        action="iot-cleanup (it deletes things and certificates)",
+        question="Delete all of this?",
+        details=summary,
+        hint="pass --yes to confirm (or --dry-run to see the plan)",
+    )
     cancel = Cancellation()
     with (
         ProgressDisplay("cleanup", enabled=len(plan.targets) > 1) as display,

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from zaws.errors import ZawsError
+from zaws.errors import ConfirmationRequired, ZawsError
 
 
 class Output:
@@ -26,6 +26,23 @@ class Output:
         console = stdout_console()
         for line in lines:
             console.print(line, highlight=False)
+
+    def confirm(
+        self,
+        *,
+        yes: bool,
+        action: str,
+        question: str,
+        details: list[str],
+        hint: str = "pass --yes to confirm",
+    ) -> None:
+        """--yes, or a prompt on a terminal; without a terminal, refuse: never delete unasked."""
+        if yes:
+            return
+        if not sys.stdin.isatty():
+            raise ConfirmationRequired(f"{action} needs a confirmation", hint)
+        self.note("\n".join(details))
+        click.confirm(question, abort=True, err=True)
 
     def note(self, line: str) -> None:
         """A remark for people; goes to stderr so JSON on stdout stays clean."""
