@@ -14,6 +14,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from botocore.exceptions import ClientError
+
 from zaws.aws.clients import AwsClients
 from zaws.aws.errors import aws_errors, is_not_found
 from zaws.aws.settings import AwsSettings
@@ -21,7 +23,7 @@ from zaws.errors import InvalidInput, NotFound, OperationCancelled, ProjectError
 from zaws.operations.orphan_certificates import delete_orphan_certificates
 from zaws.operations.progress import Cancellation, ProgressCallback, ProgressReport, no_progress
 from zaws.operations.thing_provisioning import ThingProvisioner
-from zaws.project.add_things_journal import AddThingsJournal, AddThingsPlan
+from zaws.project.add_things_journal import AddThingsJournal, AddThingsPlan, ThingProgress
 from zaws.project.config_files import ZawsConf
 from zaws.project.lock import project_lock
 from zaws.project.thing_names import check_base_name
@@ -104,10 +106,8 @@ def _new_plan(
     with aws_errors(f"checking policy {policy}"):
         try:
             clients.iot.get_policy(policyName=policy)
-        except Exception as err:
-            from botocore.exceptions import ClientError
-
-            if isinstance(err, ClientError) and is_not_found(err):
+        except ClientError as err:
+            if is_not_found(err):
                 raise NotFound(
                     f"The policy {policy!r} named in thing.conf.json does not exist in "
                     f"{aws.describe()}",
@@ -154,8 +154,6 @@ def _run(
     def work(name: str) -> str | None:
         if cancel.is_cancelled or failures:
             return None
-        from zaws.project.add_things_journal import ThingProgress
-
         try:
             provisioner.provision(name, states.get(name) or ThingProgress())
         except ZawsError as err:

@@ -11,6 +11,7 @@ add-things run are included, and so are certificates whose key that run lost.
 from __future__ import annotations
 
 import shutil
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -181,8 +182,6 @@ def _remove_local_state(proj: ThingProject) -> list[str]:
 
 class _Counter:
     def __init__(self, report: ProgressCallback, total: int) -> None:
-        import threading
-
         self._report = report
         self._total = total
         self._done = 0
