@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -99,10 +98,6 @@ def main() -> None:
             raise
         print_unexpected(err)
         sys.exit(70)
-
-
-def project_path(value: str) -> Path:
-    return Path(value)
 
 
 # Register the commands (each module adds its own to `cli`).

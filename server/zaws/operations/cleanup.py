@@ -166,7 +166,7 @@ def cleanup(
 
 def _remove_local_state(proj: ThingProject) -> list[str]:
     removed = []
-    for folder in (proj.resources_dir, proj.state_dir / "add-things"):
+    for folder in (proj.resources_dir, AddThingsJournal(proj.state_dir).folder):
         if folder.exists():
             shutil.rmtree(folder)
             removed.append(str(folder))

@@ -56,21 +56,18 @@ def fota_setup(bucket: str, role: str, *, aws: AwsSettings) -> FotaSetupDone:
 
     from zaws.aws.clients import AwsClients
     from zaws.aws.errors import aws_errors, is_not_found
+    from zaws.errors import NotFound
+    from zaws.operations.aws_lookups import bucket_region
 
     name, _ = parse_bucket(bucket)
     clients = AwsClients(aws)
     s3 = clients.s3()
     bucket_created = False
-    with aws_errors(f"checking bucket {name}"):
-        try:
-            location = s3.get_bucket_location(Bucket=name).get("LocationConstraint")
-            region = {None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}.get(
-                location, location or "us-east-1"
-            )
-        except ClientError as err:
-            if not is_not_found(err):
-                raise
-            region = clients.region
+    try:
+        region = bucket_region(s3, name)
+    except NotFound:
+        region = clients.region
+        with aws_errors(f"creating bucket {name}"):
             if region == "us-east-1":
                 s3.create_bucket(Bucket=name)
             else:

@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from zaws.aws.settings import AwsSettings
+from zaws.project.add_things_journal import AddThingsJournal
 from zaws.project.thing_project import ThingProject, ThingRecord
 
 
@@ -47,7 +48,7 @@ def list_things(
         project=str(proj.root),
         base_name=conf.thing_base_name if conf else None,
         active_thing=active,
-        pending_add_things=(proj.state_dir / "add-things" / "plan.json").exists(),
+        pending_add_things=AddThingsJournal(proj.state_dir).plan_path.exists(),
     )
     for record in records:
         parts = record.base_and_index

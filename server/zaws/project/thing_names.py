@@ -6,7 +6,6 @@ import re
 
 from zaws.errors import InvalidInput
 
-THING_NAME = re.compile(r"^[a-zA-Z0-9:_-]{1,128}$")
 _NUMBERED = re.compile(r"^(?P<base>.+)_(?P<index>\d+)$")
 
 

@@ -19,8 +19,6 @@ from zaws.project.atomic_files import (
     copy_file,
     replace_dir,
     write_json,
-    write_private,
-    write_text,
 )
 from zaws.project.config_files import ZawsConf, read_json_object
 from zaws.project.thing_names import split_thing_name
@@ -214,12 +212,6 @@ class ThingProject:
             for key in layout.ACTIVE_THING_KEYS:
                 config.pop(key, None)
             self.write_config(config)
-
-    def write_private_key(self, path: Path, key_pem: str) -> None:
-        write_private(path, key_pem)
-
-    def write_certificate(self, path: Path, cert_pem: str) -> None:
-        write_text(path, cert_pem)
 
 
 def _sort_key(record: ThingRecord) -> tuple[str, int, str]:
