@@ -145,8 +145,9 @@ def cleanup(
             for name in deleted:
                 proj.remove_thing_record(name)
             done.things_deleted = deleted
+            gone = set(deleted)
             done.certificates_deleted = sum(
-                len(t.cert_arns) for t in plan.targets if t.thing_name in set(deleted)
+                len(t.cert_arns) for t in plan.targets if t.thing_name in gone
             )
         if cancel.is_cancelled or len(done.things_deleted) < len(plan.targets):
             left = len(plan.targets) - len(done.things_deleted)
