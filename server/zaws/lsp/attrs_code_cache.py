@@ -15,13 +15,12 @@ from __future__ import annotations
 import __future__
 
 import builtins
-import hashlib
 import logging
 import marshal
 import os
 import sys
-import tempfile
 import threading
+import zlib
 from pathlib import Path
 from types import CodeType
 from typing import Any
@@ -47,7 +46,7 @@ def cache_file() -> Path:
     else:
         cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
         base = os.path.join(cache, "zaws")
-    tag = hashlib.sha256(sys.version.encode()).hexdigest()[:12]
+    tag = f"{zlib.crc32(sys.version.encode()):08x}"
     return Path(base) / f"attrs-code-{sys.implementation.cache_tag}-{tag}.marshal"
 
 
@@ -92,6 +91,8 @@ def save() -> None:
         _cache.update(_new)
         _new.clear()
         data = marshal.dumps(_cache)
+    import tempfile  # only when saving: start-up does not pay for it
+
     target = cache_file()
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
