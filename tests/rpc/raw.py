@@ -20,13 +20,15 @@ from zaws.rpc.framing import read_frame
 
 
 class RawServer:
-    def __init__(self, args: list[str], zaws_home: Path, cwd: Path | None = None) -> None:
+    def __init__(
+        self, args: list[str], zaws_home: Path, cwd: Path | None = None, stderr: Any = None
+    ) -> None:
         env = {**os.environ, "ZAWS_HOME": str(zaws_home), "ZAWS_LOCAL": "1"}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "zaws", *args],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL if stderr is None else stderr,
             env=env,
             cwd=cwd,
         )

@@ -21,7 +21,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.workspace import Workspace
 
 from zaws import __version__
-from zaws.lsp import requests, session, text_documents, transport
+from zaws.lsp import logs, requests, session, text_documents, transport
 from zaws.lsp.diagnostics import DiagnosticsEngine
 from zaws.lsp.protocol import ZawsProtocol
 from zaws.lsp.watcher import ProjectWatcher
@@ -81,9 +81,8 @@ class ZawsLanguageServer(LanguageServer):
         self.protocol.notify(FOTA_JOBS_CHANGED, {"projectUri": uri_from_path(root)})
 
     def report_server_error(self, error: Exception, source: Any) -> None:
-        # Errors of requests are already in their responses; others are logged, not shown:
-        # a client sending junk must not fill its user's screen with pop-ups.
-        log.error("%s: %s", getattr(source, "__name__", source), error)
+        # Logged, not shown: a client sending junk must not fill its user's screen with pop-ups.
+        logs.report_server_error(log, error, source)
 
     async def serve_stdio(self, limit: int = DEFAULT_LIMIT) -> None:
         self.loop = asyncio.get_running_loop()
@@ -118,7 +117,7 @@ def main(argv: Sequence[str] = ()) -> None:
     parser.add_argument("--watch-interval", type=float, default=0.5, help="seconds")
     parser.add_argument("--log-level", default="WARNING")
     args = parser.parse_args(list(argv))
-    logging.basicConfig(stream=sys.stderr, level=args.log_level.upper())
+    logs.configure(args.log_level)
     server = build_server(args.watch_interval)
     with contextlib.suppress(KeyboardInterrupt, BrokenPipeError):
         asyncio.run(server.serve_stdio(args.max_message_bytes))

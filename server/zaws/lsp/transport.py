@@ -37,6 +37,8 @@ class ProtocolWriter:
 
     def write(self, data: bytes) -> None:
         with self._lock:
+            if self._stream.closed:  # after `exit`: answers to requests it cut short go nowhere
+                return
             self._stream.write(data)
             self._stream.flush()
 

@@ -1,0 +1,71 @@
+"""The server's log keeps real failures and leaves out the errors that are requests' answers."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import pytest
+from pygls.exceptions import JsonRpcException, JsonRpcInternalError
+
+from tests.rpc.raw import RawServer
+from zaws.lsp.logs import AnswersAreNotFailures, report_server_error
+
+
+def record_with(error: BaseException) -> logging.LogRecord:
+    try:
+        raise error
+    except BaseException:
+        exc_info = sys.exc_info()
+    return logging.LogRecord("pygls", logging.ERROR, __file__, 1, "failed", (), exc_info)
+
+
+def test_the_filter_drops_answers_and_keeps_faults() -> None:
+    keep = AnswersAreNotFailures().filter
+    assert not keep(record_with(JsonRpcException(message="bad params", code=-32602)))
+    assert keep(record_with(RuntimeError("a bug")))
+    assert keep(logging.LogRecord("pygls", logging.WARNING, __file__, 1, "plain", (), None))
+
+
+@pytest.mark.parametrize(
+    ("error", "level"),
+    [
+        (JsonRpcException(message="not a project", code=-32012), logging.DEBUG),
+        (JsonRpcInternalError(message="a bug"), logging.ERROR),
+        (RuntimeError("a bug"), logging.ERROR),
+    ],
+)
+def test_server_errors_are_logged_by_kind(
+    caplog: pytest.LogCaptureFixture, error: Exception, level: int
+) -> None:
+    log = logging.getLogger("zaws.test")
+    with caplog.at_level(logging.DEBUG, logger="zaws.test"):
+        report_server_error(log, error, JsonRpcException)
+    [record] = caplog.records
+    assert record.levelno == level and str(error) in record.getMessage()
+
+
+def test_expected_request_errors_leave_the_log_quiet(zaws_home: Path, tmp_path: Path) -> None:
+    log_file = tmp_path / "stderr.log"
+    with log_file.open("wb") as stderr:
+        server = RawServer(["serve"], zaws_home, cwd=tmp_path, stderr=stderr)
+        initialize = {"processId": None, "rootUri": None, "capabilities": {}}
+        server.send_json({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": initialize})
+        assert "result" in server.response(0)
+        requests = [
+            {"projectUri": 42},
+            {"projectUri": (tmp_path / "missing").as_uri()},
+            {"projectUri": tmp_path.as_uri()},  # not a zaws project
+        ]
+        for request_id, params in enumerate(requests, start=1):
+            server.send_json(
+                {"jsonrpc": "2.0", "id": request_id, "method": "zaws/listThings", "params": params}
+            )
+            assert "error" in server.response(request_id)
+        server.send_json({"jsonrpc": "2.0", "id": 9, "method": "shutdown"})
+        server.response(9)
+        server.send_json({"jsonrpc": "2.0", "method": "exit"})
+        assert server.close() == 0
+    log = log_file.read_text()
+    assert "Traceback" not in log and " ERROR " not in log, log
