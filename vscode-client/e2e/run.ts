@@ -2,7 +2,9 @@
  * End-to-end test driver: installs the built .vsix into a fresh code-server, opens an empty
  * workspace in Debian's Chromium through playwright-core, runs the scenario, and saves screenshots
  * and logs to test-artifacts/. The language server runs on the embedded emulator (ZAWS_LOCAL=1,
- * a temporary ZAWS_HOME), which is stopped at the end.
+ * a temporary ZAWS_HOME), which is stopped at the end. AWS sees only a temporary config file with
+ * one profile and no credentials (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE): the profile step
+ * never reads real credentials, and nothing can reach AWS.
  *
  * Env: ZAWS_PYTHON (interpreter with zaws), CODE_SERVER (its bin), ZAWS_VSIX, ZAWS_ARTIFACTS.
  */
@@ -13,7 +15,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { chromium, type Browser } from 'playwright-core';
 import { installExtension, makeFolders, startCodeServer, writeUserSettings, type RunningCodeServer } from './codeServer';
-import { scenario } from './scenario';
+import { AWS_PROFILE, scenario } from './scenario';
 import { runSteps } from './steps';
 import { Workbench } from './workbench';
 
@@ -34,6 +36,7 @@ async function main(): Promise<number> {
   const root = await mkdtemp(join(tmpdir(), 'zaws-e2e-'));
   const folders = await makeFolders(root);
   const zawsHome = join(root, 'zaws-home');
+  const awsEnv = await fakeAwsFiles(join(root, 'aws'));
   await writeUserSettings(folders, {
     'workbench.startupEditor': 'none',
     'telemetry.telemetryLevel': 'off',
@@ -58,7 +61,7 @@ async function main(): Promise<number> {
   const consoleLines: string[] = [];
   try {
     await installExtension(codeServerBin, folders, vsix);
-    server = await startCodeServer(codeServerBin, folders, { ZAWS_LOCAL: '1', ZAWS_HOME: zawsHome });
+    server = await startCodeServer(codeServerBin, folders, { ZAWS_LOCAL: '1', ZAWS_HOME: zawsHome, ...awsEnv });
     browser = await chromium.launch({
       executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -68,7 +71,7 @@ async function main(): Promise<number> {
     page.setDefaultTimeout(30_000);
     await page.goto(`${server.url}/?folder=${encodeURIComponent(folders.workspace)}`);
     const wb = new Workbench(page, artifacts);
-    const ok = await runSteps(scenario(wb, folders.workspace), async (step) => {
+    const ok = await runSteps(scenario(wb, folders.workspace, join(folders.userData, 'User', 'settings.json')), async (step) => {
       await wb.screenshot(`FAILED-${step.name.replace(/[^a-zA-Z0-9]+/g, '-').slice(0, 60)}`);
     });
     return ok ? 0 : 1;
@@ -82,6 +85,21 @@ async function main(): Promise<number> {
     if (!process.env.ZAWS_E2E_KEEP) await rm(root, { recursive: true, force: true });
     else console.log(`kept ${root}`);
   }
+}
+
+/**
+ * An AWS config file with the e2e's profile (a region, no credentials) and an empty credentials
+ * file, as the environment that points at them; AWS_* variables of this process (a real profile,
+ * keys) are dropped, and instance metadata is off, so boto3 finds no credentials at all.
+ */
+async function fakeAwsFiles(dir: string): Promise<Record<string, string>> {
+  await mkdir(dir, { recursive: true });
+  const config = join(dir, 'config');
+  const credentials = join(dir, 'credentials');
+  await writeFile(config, `[profile ${AWS_PROFILE}]\nregion = eu-west-1\n`);
+  await writeFile(credentials, '# none: the e2e never reaches AWS\n');
+  for (const key of Object.keys(process.env)) if (key.startsWith('AWS_')) delete process.env[key];
+  return { AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: credentials, AWS_EC2_METADATA_DISABLED: 'true' };
 }
 
 async function stopEmulator(python: string, zawsHome: string): Promise<void> {

@@ -5,7 +5,10 @@
  * active thing marked; another thing made active from the tree; Set Up FOTA and Start FOTA Update
  * for all things of the project (a firmware file in the `link -J` format, a rollout rate, the
  * verification result), the job under the project's Jobs node with its status and per-thing
- * executions, and its cancellation through the modal; the code lens and diagnostics on a broken
+ * executions, and its cancellation through the modal; Start FOTA Update for one thing from its
+ * row's context menu (a job with one execution), Verify and Delete FOTA Job from the job row's
+ * context menu; Select AWS Profile and Region (a profile of a temporary AWS config file, without
+ * credentials) and back with Use Local Emulator; the code lens and diagnostics on a broken
  * thing.conf.json; Clean Up Project through the modal confirmation.
  */
 import { access, readFile, writeFile } from 'node:fs/promises';
@@ -20,14 +23,43 @@ const BASE = 'sensor';
 const BULK = 400;
 const BUCKET = 'zaws-e2e-firmware';
 const ROLE = 'zaws-e2e-fota';
+/** The profile in the temporary AWS config file run.ts sets up (AWS_CONFIG_FILE): no credentials anywhere. */
+export const AWS_PROFILE = 'zaws-e2e';
+const AWS_REGION = 'eu-central-1';
 
-export function scenario(wb: Workbench, workspace: string): Step[] {
+export function scenario(wb: Workbench, workspace: string, userSettingsFile: string): Step[] {
   const page = wb.page;
   const projectDir = join(workspace, PROJECT);
   const firmware = join(workspace, 'firmware.json');
   let jobId = '';
+  let thingJobId = '';
   /** The row of label `label` whose description matches `description` (thing and execution rows share labels). */
   const rowWith = (label: string, description: RegExp) => wb.treeRow(label).filter({ has: page.locator('.label-description', { hasText: description }) });
+  const userSettings = async () => JSON.parse(await readFile(userSettingsFile, 'utf8')) as Record<string, unknown>;
+  /** The rows right under the tree row labelled `label`, once it is expanded and they are shown. */
+  const childrenOf = async (label: string): Promise<{ label: string; description: string }[]> => {
+    const found = await page.waitForFunction((parentLabel) => {
+      const rows = Array.from(document.querySelectorAll('.part.sidebar .monaco-list-row[role="treeitem"]'))
+        .map((el) => ({
+          index: Number(el.getAttribute('data-index')),
+          level: Number(el.getAttribute('aria-level')),
+          expanded: el.getAttribute('aria-expanded'),
+          label: el.querySelector('.label-name')?.textContent ?? '',
+          description: el.querySelector('.label-description')?.textContent ?? '',
+        }))
+        .sort((a, b) => a.index - b.index);
+      const at = rows.findIndex((row) => row.label === parentLabel);
+      const parent = rows[at];
+      if (!parent || parent.expanded !== 'true') return undefined;
+      const children: { label: string; description: string }[] = [];
+      for (const row of rows.slice(at + 1)) {
+        if (row.level <= parent.level) break;
+        if (row.level === parent.level + 1) children.push({ label: row.label, description: row.description });
+      }
+      return children.length ? children : undefined;
+    }, label);
+    return (await found.jsonValue()) as { label: string; description: string }[];
+  };
   return [
     {
       name: 'the workbench opens with the Zerynth AWS view and its welcome button',
@@ -130,15 +162,8 @@ export function scenario(wb: Workbench, workspace: string): Step[] {
         await wb.quickInput.locator('.quick-input-title', { hasText: 'Start FOTA Update: target' }).waitFor();
         await wb.screenshot('fota-target-pick');
         await wb.pick('Start FOTA Update: target', 'All things of the project');
-        // The simple file dialog: type the path, wait until it lists the file, then accept.
-        await wb.quickInput.locator('.quick-input-title', { hasText: 'Start FOTA Update: firmware JSON' }).waitFor();
-        // It first shows its default folder (the project): typing before that is overwritten.
-        const pathBox = wb.quickInput.locator('input.input');
-        for (let i = 0; i < 100 && !(await pathBox.inputValue()).endsWith(`/${PROJECT}/`); i++) await page.waitForTimeout(100);
-        await wb.quickInput.locator('.monaco-list-row', { hasText: 'thing.conf.json' }).waitFor();
-        await pathBox.fill(firmware);
-        await wb.quickInput.locator('.monaco-list-row', { hasText: 'firmware.json' }).waitFor();
-        await wb.quickInput.locator('.monaco-button', { hasText: /^OK$/ }).click();
+        // The simple file dialog starts in the project folder.
+        await wb.pickFileInDialog('Start FOTA Update: firmware JSON', `/${PROJECT}/`, 'thing.conf.json', firmware);
         await wb.answer('Start FOTA Update: bucket', BUCKET);
         await wb.answer('Start FOTA Update: role', ROLE);
         await wb.answer('Start FOTA Update: URL lifetime', '600');
@@ -195,6 +220,112 @@ export function scenario(wb: Workbench, workspace: string): Step[] {
         // Fold the Jobs node: its execution rows share labels with the thing rows the next steps use.
         await wb.treeRow('Jobs').click();
         await wb.treeRow(jobId).waitFor({ state: 'detached' });
+      },
+    },
+    {
+      name: "Start FOTA Update for one thing from its row's context menu; the new job targets that thing alone",
+      async run() {
+        await wb.clearNotifications();
+        const menu = await wb.openContextMenu(wb.treeRow(`${BASE}_0`));
+        await wb.screenshot('thing-context-menu');
+        await wb.chooseMenuItem(menu, 'Start FOTA Update');
+        await wb.quickInput.locator('.monaco-list-row', { hasText: 'This thing' }).filter({ hasText: `${BASE}_0` }).waitFor();
+        await wb.pick('Start FOTA Update: target', 'This thing');
+        await wb.pickFileInDialog('Start FOTA Update: firmware JSON', `/${PROJECT}/`, 'thing.conf.json', firmware);
+        // The bucket and the role of the last start are offered again.
+        await wb.quickInput.locator('.quick-input-title', { hasText: 'Start FOTA Update: bucket' }).waitFor();
+        const offered = await wb.quickInput.locator('input.input').inputValue();
+        expect(offered === BUCKET, `the bucket input offers the last bucket: ${offered}`);
+        await wb.answer('Start FOTA Update: bucket', BUCKET);
+        await wb.answer('Start FOTA Update: role', ROLE);
+        // One thing: no rollout rate is asked, the start follows the URL lifetime.
+        await wb.answer('Start FOTA Update: URL lifetime', '600');
+        const result = await wb.waitNotification(new RegExp(`FOTA job \\S+ started for ${BASE}_0;`));
+        const text = (await result.locator('.notification-list-item-message').textContent()) ?? '';
+        thingJobId = /FOTA job (\S+) started/.exec(text)?.[1] ?? '';
+        expect(thingJobId !== '' && thingJobId !== jobId, `a new job: ${text}`);
+        expect(/verified: all \d+ checks passed/.test(text), `the start shows a passed verification: ${text}`);
+        // zaws/fotaJobsChanged: the folded Jobs node counts the new job.
+        await wb.treeRow('Jobs').locator('.label-description', { hasText: /^2 jobs · 1 running$/ }).waitFor();
+        await wb.treeRow('Jobs').click();
+        const job = rowWith(thingJobId, /^(in progress|queued)/);
+        await job.waitFor();
+        await job.click();
+        const executions = await childrenOf(thingJobId);
+        expect(executions.length === 1 && executions[0]?.label === `${BASE}_0`, `one execution, for ${BASE}_0: ${JSON.stringify(executions)}`);
+        await wb.screenshot('fota-thing-job');
+      },
+    },
+    {
+      name: "Verify FOTA Job from the job row's context menu shows the verification result and its details",
+      async run() {
+        await wb.clearNotifications();
+        await wb.contextMenu(rowWith(thingJobId, /^(in progress|queued)/), 'Verify FOTA Job');
+        const result = await wb.waitNotification(new RegExp(`^FOTA job ${thingJobId}: verified: all \\d+ checks passed`));
+        await wb.screenshot('fota-job-verified');
+        await result.locator('.monaco-button', { hasText: 'Show Details' }).click();
+        await page.locator('.tabs-container .tab', { hasText: `verification-${thingJobId}.md` }).waitFor();
+        await page.locator('.monaco-editor .view-lines', { hasText: `Verification of FOTA job ${thingJobId}` }).waitFor();
+        await page.locator('.monaco-editor .view-lines', { hasText: 'Devices can run this job.' }).waitFor();
+        await wb.screenshot('fota-verification-details');
+        await wb.runCommand('View: Close All Editors');
+        await page.locator('.tabs-container .tab').first().waitFor({ state: 'detached' });
+      },
+    },
+    {
+      name: "Delete FOTA Job from the job row's context menu through the modal confirmation; its row goes",
+      async run() {
+        await wb.clearNotifications();
+        await wb.contextMenu(rowWith(thingJobId, /^(in progress|queued)/), 'Delete FOTA Job');
+        const dialog = wb.dialog();
+        await dialog.waitFor();
+        const text = (await dialog.textContent()) ?? '';
+        expect(text.includes(`Delete FOTA job ${thingJobId}?`) && text.includes('still in progress'), `the confirmation names the job and warns it runs: ${text}`);
+        await wb.screenshot('fota-delete-confirmation');
+        await dialog.locator('.dialog-buttons .monaco-button', { hasText: /^Delete$/ }).click();
+        await wb.waitNotification(`Deleted FOTA job ${thingJobId}.`);
+        await wb.treeRow(thingJobId).waitFor({ state: 'detached' });
+        await wb.treeRow('Jobs').locator('.label-description', { hasText: /^1 job$/ }).waitFor();
+        expect((await rowWith(jobId, /^canceled/).count()) === 1, 'the cancelled job is still listed');
+        await wb.screenshot('fota-job-deleted');
+        await wb.treeRow('Jobs').click();
+        await wb.treeRow(jobId).waitFor({ state: 'detached' });
+      },
+    },
+    {
+      name: 'Select AWS Profile and Region through the palette: a profile of the AWS config file, a region; the settings follow',
+      async run() {
+        await wb.clearNotifications();
+        await wb.runCommand('Zerynth AWS: Select AWS Profile and Region');
+        await wb.quickInput.locator('.quick-input-title', { hasText: 'AWS Profile' }).waitFor();
+        await wb.quickInput.locator('.monaco-list-row', { hasText: 'Default credential chain' }).waitFor();
+        await wb.quickInput.locator('.monaco-list-row', { hasText: AWS_PROFILE }).waitFor();
+        await wb.screenshot('profile-pick');
+        await wb.pick('AWS Profile', AWS_PROFILE);
+        await wb.quickInput.locator('.quick-input-title', { hasText: 'AWS Region' }).waitFor();
+        await wb.quickInput.locator('input.input').fill(AWS_REGION);
+        await wb.pick('AWS Region', AWS_REGION);
+        await wb.waitNotification(`Zerynth AWS now uses profile ${AWS_PROFILE} in ${AWS_REGION}.`);
+        const settings = await userSettings();
+        expect(settings['zaws.profile'] === AWS_PROFILE && settings['zaws.region'] === AWS_REGION && settings['zaws.local'] === false,
+          `the user settings name the profile and region, emulator off: ${JSON.stringify(settings)}`);
+        // The server now asks AWS with that profile, which has no credentials: the jobs are unavailable.
+        await wb.treeRow('Jobs').locator('.label-description', { hasText: /^unavailable$/ }).waitFor();
+        await wb.screenshot('profile-selected');
+      },
+    },
+    {
+      name: "Use Local Emulator through the palette: back on the emulator, with the project's jobs and things",
+      async run() {
+        await wb.clearNotifications();
+        await wb.runCommand('Zerynth AWS: Use Local Emulator');
+        await wb.waitNotification(/now uses the local emulator/);
+        const settings = await userSettings();
+        expect(settings['zaws.local'] === true, `zaws.local is on again: ${JSON.stringify(settings)}`);
+        await wb.treeRow('Jobs').locator('.label-description', { hasText: /^1 job$/ }).waitFor();
+        await page.locator('.part.sidebar .title-actions .action-label[aria-label="Check Things in AWS"]').click();
+        await wb.treeRow(`${BASE}_1`).locator('.label-description', { hasText: /^active · certificate ACTIVE$/ }).waitFor();
+        await wb.screenshot('back-on-emulator');
       },
     },
     {

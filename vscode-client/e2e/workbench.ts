@@ -1,8 +1,8 @@
 /**
  * Playwright helpers that speak VS Code's UI (selectors checked on VS Code 1.100, see
- * shared/notes/vscode-e2e.md): the command palette, input boxes and quick picks, notifications,
- * modal dialogs, the tree view, the editor's code lenses and the Problems panel. Each waits for the
- * element it needs; none sleeps.
+ * shared/notes/vscode-e2e.md): the command palette, input boxes and quick picks, the simple file
+ * dialog, notifications, modal dialogs, context menus, the tree view, the editor's code lenses and
+ * the Problems panel. Each waits for the element it needs; none sleeps.
  */
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
@@ -63,6 +63,23 @@ export class Workbench {
     await row.click();
   }
 
+  /**
+   * In the simple file dialog titled `title` (a quick input): waits until it shows its default
+   * folder (its path ends in `startsIn`; typing before that is overwritten) and lists `listed`,
+   * then types `file`, waits until the file is listed and accepts it.
+   */
+  async pickFileInDialog(title: string | RegExp, startsIn: string, listed: string, file: string): Promise<void> {
+    await this.quickInput.locator('.quick-input-title', { hasText: title }).waitFor();
+    await this.page.waitForFunction(
+      (suffix) => document.querySelector<HTMLInputElement>('.quick-input-widget input.input')?.value.endsWith(suffix) ?? false,
+      startsIn,
+    );
+    await this.quickInput.locator('.monaco-list-row', { hasText: listed }).waitFor();
+    await this.quickInputBox.fill(file);
+    await this.quickInput.locator('.monaco-list-row', { hasText: file.split('/').pop()! }).waitFor();
+    await this.quickInput.locator('.monaco-button', { hasText: /^OK$/ }).click();
+  }
+
   async quickInputClosed(): Promise<void> {
     await this.quickInput.waitFor({ state: 'hidden' });
   }
@@ -82,6 +99,46 @@ export class Workbench {
   async clearNotifications(): Promise<void> {
     await this.runCommand('Notifications: Clear All Notifications');
     await this.page.locator('.notifications-toasts .notification-toast').first().waitFor({ state: 'detached' });
+  }
+
+  /** Right-clicks `target` and waits until its context menu (a shadow-DOM menu) has faded in. */
+  async openContextMenu(target: Locator): Promise<Locator> {
+    await target.click({ button: 'right' });
+    const menu = this.page.locator('.context-view .monaco-menu');
+    await menu.waitFor();
+    await menu.evaluate(async (element) => {
+      const root = element.getRootNode();
+      const view = (root instanceof ShadowRoot ? root.host : element).closest('.context-view');
+      const inView = (animation: Animation) => {
+        const target = (animation.effect as KeyframeEffect | null)?.target;
+        return !!target && !!view?.contains(target);
+      };
+      const animations = [...(root instanceof ShadowRoot ? root.getAnimations() : []), ...document.getAnimations().filter(inView)];
+      await Promise.all(animations.map((animation) => animation.finished));
+    });
+    return menu;
+  }
+
+  /**
+   * Chooses the item labelled `label` in the open context menu `menu` and waits until it closes.
+   * The item is pointed at and run with Enter: a menu item ignores mouse clicks for its first
+   * 100 ms (VS Code's guard against the right-click's own mouse-up), an interval no UI event marks.
+   */
+  async chooseMenuItem(menu: Locator, label: string): Promise<void> {
+    const name = new RegExp(`^${escapeRegExp(label)}$`);
+    await menu.locator('.action-item .action-label', { hasText: name }).hover();
+    await menu.locator('a.action-menu-item:focus .action-label', { hasText: name }).waitFor();
+    await this.page.keyboard.press('Enter');
+    await menu.waitFor({ state: 'detached' });
+    // The pointer off the tree (a move, not a hover: a modal may be up), so no row's hover covers
+    // the next screenshot.
+    const editor = await this.page.locator('.part.editor').boundingBox();
+    if (editor) await this.page.mouse.move(editor.x + editor.width / 2, editor.y + editor.height / 2);
+  }
+
+  /** Runs the context menu item `label` of `target`. */
+  async contextMenu(target: Locator, label: string): Promise<void> {
+    await this.chooseMenuItem(await this.openContextMenu(target), label);
   }
 
   dialog(): Locator {
@@ -132,4 +189,8 @@ export class Workbench {
   codeLenses(): Locator {
     return this.page.locator('.monaco-editor .codelens-decoration a');
   }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -1,6 +1,8 @@
 /**
  * The extension's settings as the server wants them: empty strings become null, so "not set" means
- * the same thing on both sides (boto3's defaults). Pure; ../settings.ts reads the configuration.
+ * the same thing on both sides (boto3's defaults). In local mode the region is not sent: it is the
+ * AWS account's (Select AWS Profile and Region sets it), and the emulator keeps its things in its
+ * own region, which a region chosen for AWS would hide. Pure; ../settings.ts reads the configuration.
  */
 import type { ServerSettings } from './protocol';
 
@@ -11,11 +13,12 @@ export function toServerSettings(get: (key: string) => unknown): ServerSettings 
     const value = get(key);
     return typeof value === 'string' && value.trim() ? value.trim() : null;
   };
+  const local = get('local') === true;
   return {
     profile: text('profile'),
-    region: text('region'),
+    region: local ? null : text('region'),
     endpointUrl: text('endpointUrl'),
-    local: get('local') === true,
+    local,
     remoteChecks: get('remoteChecks') !== false,
   };
 }

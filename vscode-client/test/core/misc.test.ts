@@ -68,6 +68,13 @@ test('settings reach the server with empty strings as null', () => {
   assert.equal(toServerSettings(() => 'yes').local, false, 'only a real true turns local mode on');
 });
 
+test('the emulator keeps its own region: the AWS region setting is not sent in local mode', () => {
+  const values: Record<string, unknown> = { profile: 'dev', region: 'eu-central-1', local: true };
+  assert.deepEqual(toServerSettings((k) => values[k]), { profile: 'dev', region: null, endpointUrl: null, local: true, remoteChecks: true });
+  values.local = false;
+  assert.equal(toServerSettings((k) => values[k]).region, 'eu-central-1');
+});
+
 test('code lens arguments: an object or positional values', () => {
   assert.deepEqual(lensArgs([{ projectUri: 'file:///p', thingName: 't_1' }]), { projectUri: 'file:///p', thingName: 't_1' });
   assert.deepEqual(lensArgs(['file:///p', 't_2']), { projectUri: 'file:///p', thingName: 't_2' });
