@@ -50,7 +50,8 @@ def test_the_seed_workflow(tmp_path: Path, run_zaws: Any, aws: Any, boto: Any) -
 def test_cleanup_without_yes_and_without_terminal_refuses(
     project: Path, run_zaws: Any, aws: Any
 ) -> None:
-    ok(run_zaws("add-things", str(project), "--thing-base-name", "dev"))
+    added = ok(run_zaws("add-things", str(project), "--thing-base-name", "dev"))
+    assert added.startswith("Created 1 thing in ")
     result = run_zaws("iot-cleanup", str(project))
     assert result.returncode == 1
     assert "needs a confirmation" in result.stderr and "--yes" in result.stderr

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from zaws.cli.main import Invocation, aws_options, cli
+from zaws.cli.output import counted
 
 if TYPE_CHECKING:
     from zaws.operations.fota_start import FotaStarted
@@ -96,7 +97,7 @@ def iot_fota_start(
 
 def _started_lines(job: FotaStarted) -> list[str]:
     if job.thing_group:
-        whom = f"group {job.thing_group} ({len(job.things)} things)"
+        whom = f"group {job.thing_group} ({counted(len(job.things), 'thing')})"
     else:
         whom = ", ".join(job.things[:5]) + (
             f" and {len(job.things) - 5} more" * (len(job.things) > 5)
@@ -193,10 +194,10 @@ def iot_fota_jobs(ctx: click.Context, /, project: Path, offline: bool, **options
 
     run = Invocation(ctx, options)
     listing = list_fota_jobs(project, aws=None if offline else run.aws())
-    lines = [f"[bold]{listing.project}[/]: {len(listing.jobs)} FOTA jobs"]
+    lines = [f"[bold]{listing.project}[/]: {counted(len(listing.jobs), 'FOTA job')}"]
     for job in listing.jobs:
         when = datetime.fromtimestamp(job.started_at).strftime("%Y-%m-%d %H:%M")
-        whom = f"group {job.thing_group}" if job.thing_group else f"{len(job.things)} things"
+        whom = f"group {job.thing_group}" if job.thing_group else counted(len(job.things), "thing")
         counts = ", ".join(f"{n} {k}" for k, n in job.counts.items() if n)
         status = job.status or "not checked"
         lines.append(

@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from zaws.cli.main import Invocation, aws_options, cli
+from zaws.cli.output import counted
 from zaws.errors import Busy, ZawsError
 
 PROJECT = click.Path(file_okay=False, path_type=Path)
@@ -57,15 +58,15 @@ def add_things_command(
         added.things if len(added.things) <= 6 else [*added.things[:3], "...", *added.things[-2:]]
     )
     rate = len(added.things) / added.seconds if added.seconds else 0.0
+    verb = "Finished" if added.resumed else "Created"
     lines = [
-        f"[green]{'Finished' if added.resumed else 'Created'} {len(added.things)} things[/] "
+        f"[green]{verb} {counted(len(added.things), 'thing')}[/] "
         f"in {added.seconds:.1f} s ({rate:.1f}/s): {', '.join(shown)}",
         f"  active thing: {added.active_thing}",
     ]
     if added.orphan_certificates_deleted:
-        lines.append(
-            f"  deleted {added.orphan_certificates_deleted} certificates whose key was lost"
-        )
+        orphans = counted(added.orphan_certificates_deleted, "certificate")
+        lines.append(f"  deleted {orphans} whose key was lost")
     run.output.result(added.to_dict(), lines)
 
 
@@ -127,7 +128,7 @@ def list_things_command(ctx: click.Context, /, project: Path, remote: bool, **op
 
     run = Invocation(ctx, options)
     listing = list_things(project, aws=run.aws() if remote else None, remote=remote)
-    lines = [f"[bold]{listing.project}[/]: {len(listing.things)} things"]
+    lines = [f"[bold]{listing.project}[/]: {counted(len(listing.things), 'thing')}"]
     for thing in listing.things:
         mark = "[green]*[/]" if thing.active else " "
         status = ""
@@ -166,7 +167,8 @@ def iot_cleanup_command(
     certificates = sum(len(t.cert_arns) for t in plan.targets)
     summary = [
         f"[bold]Cleanup of {plan.project}[/] ({run.aws(workers).describe()})",
-        f"  remotely: {len(plan.targets)} things and {certificates} certificates "
+        f"  remotely: {counted(len(plan.targets), 'thing')} and "
+        f"{counted(certificates, 'certificate')} "
         "(policies detached, certificates deactivated and deleted)",
         *[f"    {t.thing_name}" for t in plan.targets[:10]],
         *([f"    ... and {len(plan.targets) - 10} more"] if len(plan.targets) > 10 else []),
@@ -191,11 +193,13 @@ def iot_cleanup_command(
     ):
         done = cleanup(project, aws=run.aws(workers), progress=display, cancel=cancel)
     lines = [
-        f"[green]Deleted {len(done.things_deleted)} things and {done.certificates_deleted} "
-        "certificates[/]",
+        f"[green]Deleted {counted(len(done.things_deleted), 'thing')} and "
+        f"{counted(done.certificates_deleted, 'certificate')}[/]",
         "  removed locally: "
         + (", ".join(Path(p).name for p in done.local_paths_removed) or "nothing"),
     ]
     if done.orphan_certificates_deleted:
-        lines.append(f"  and {done.orphan_certificates_deleted} certificates whose key was lost")
+        lines.append(
+            f"  and {counted(done.orphan_certificates_deleted, 'certificate')} whose key was lost"
+        )
     run.output.result(done.to_dict(), lines)

@@ -14,6 +14,11 @@ import click
 from zaws.errors import ConfirmationRequired, ZawsError
 
 
+def counted(count: int, noun: str) -> str:
+    """`counted(1, "thing")` is "1 thing", `counted(3, "FOTA job")` "3 FOTA jobs"."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 class Output:
     def __init__(self, as_json: bool) -> None:
         self.as_json = as_json
