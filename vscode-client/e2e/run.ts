@@ -15,7 +15,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { chromium, type Browser } from 'playwright-core';
 import { installExtension, makeFolders, startCodeServer, writeUserSettings, type RunningCodeServer } from './codeServer';
-import { AWS_PROFILE, scenario } from './scenario';
+import { AWS_PROFILE, scenario, startFleetRecords } from './scenario';
 import { runSteps } from './steps';
 import { Workbench } from './workbench';
 
@@ -35,6 +35,9 @@ async function main(): Promise<number> {
 
   const root = await mkdtemp(join(tmpdir(), 'zaws-e2e-'));
   const folders = await makeFolders(root);
+  // The 1,000-thing project's records take seconds of file writes: made outside the workspace
+  // while code-server starts, awaited by the step that needs them.
+  const fleet = startFleetRecords(python, join(root, 'fleet-records'));
   const zawsHome = join(root, 'zaws-home');
   const awsEnv = await fakeAwsFiles(join(root, 'aws'));
   await writeUserSettings(folders, {
@@ -71,7 +74,7 @@ async function main(): Promise<number> {
     page.setDefaultTimeout(30_000);
     await page.goto(`${server.url}/?folder=${encodeURIComponent(folders.workspace)}`);
     const wb = new Workbench(page, artifacts);
-    const ok = await runSteps(scenario(wb, folders.workspace, join(folders.userData, 'User', 'settings.json')), async (step) => {
+    const ok = await runSteps(scenario(wb, folders.workspace, join(folders.userData, 'User', 'settings.json'), fleet), async (step) => {
       await wb.screenshot(`FAILED-${step.name.replace(/[^a-zA-Z0-9]+/g, '-').slice(0, 60)}`);
     });
     return ok ? 0 : 1;

@@ -9,10 +9,14 @@
  * row's context menu (a job with one execution), Verify and Delete FOTA Job from the job row's
  * context menu; Select AWS Profile and Region (a profile of a temporary AWS config file, without
  * credentials) and back with Use Local Emulator; the code lens and diagnostics on a broken
- * thing.conf.json; Clean Up Project through the modal confirmation.
+ * thing.conf.json; Clean Up Project through the modal confirmation; a project with 1,000 things
+ * (records written by zaws's code, see fleet_project.py) shown soon after they change on disk, the
+ * last one reached by typing in the tree and made active from its row.
  */
+import { execFile } from 'node:child_process';
 import { access, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { Step } from './steps';
 import { expect } from './steps';
 import type { Workbench } from './workbench';
@@ -26,8 +30,33 @@ const ROLE = 'zaws-e2e-fota';
 /** The profile in the temporary AWS config file run.ts sets up (AWS_CONFIG_FILE): no credentials anywhere. */
 export const AWS_PROFILE = 'zaws-e2e';
 const AWS_REGION = 'eu-central-1';
+/** The project with many things: its name (also the things' base name), its size, the bound on showing them. */
+const FLEET = 'fleet';
+const FLEET_SIZE = 1000;
+const FLEET_SHOWN_WITHIN_MS = 5000;
+/** Writes the fleet's records with zaws's own code (run by ZAWS_PYTHON); this file is bundled to out/e2e. */
+const FLEET_SCRIPT = join(__dirname, '..', '..', 'e2e', 'fleet_project.py');
 
-export function scenario(wb: Workbench, workspace: string, userSettingsFile: string): Step[] {
+/** The fleet's records, written outside the workspace (`staging`) while the e2e starts. */
+export interface Fleet {
+  python: string;
+  staging: string;
+  records: Promise<unknown>;
+}
+
+export function startFleetRecords(python: string, staging: string): Fleet {
+  const records = fleetScript(python, 'records', staging, String(FLEET_SIZE), FLEET);
+  // Awaited by the fleet's step; a failure before then is not an unhandled rejection.
+  records.catch(() => undefined);
+  return { python, staging, records };
+}
+
+async function fleetScript(python: string, ...args: string[]): Promise<string> {
+  const { stdout } = await promisify(execFile)(python, [FLEET_SCRIPT, ...args], { timeout: 120_000 });
+  return stdout.trim();
+}
+
+export function scenario(wb: Workbench, workspace: string, userSettingsFile: string, fleet: Fleet): Step[] {
   const page = wb.page;
   const projectDir = join(workspace, PROJECT);
   const firmware = join(workspace, 'firmware.json');
@@ -397,6 +426,59 @@ export function scenario(wb: Workbench, workspace: string, userSettingsFile: str
         const made = Number(/^(\d+) things?/.exec((await wb.treeRow(PROJECT).locator('.label-description').textContent()) ?? '')?.[1] ?? NaN);
         expect(made > 0 && made < BULK, `the cancelled run stopped part way (${made} of ${BULK} things)`);
         await wb.screenshot('cancelled');
+      },
+    },
+    {
+      name: `a project with ${FLEET_SIZE} things: its rows are shown soon after the things change on disk; typing in the tree reaches the last, made active from its row`,
+      async run() {
+        await wb.clearNotifications();
+        // blink's things out of the way, so the fleet's rows come right under its row.
+        await wb.treeRow(PROJECT).click();
+        await wb.treeRow(PROJECT).and(page.locator('[aria-expanded="false"]')).waitFor();
+        // The pointer off the tree (the keyboard focus stays), so no tooltip covers its rows.
+        const editor = await page.locator('.part.editor').boundingBox();
+        if (editor) await page.mouse.move(editor.x + editor.width / 2, editor.y + editor.height / 2);
+        await fleet.records;
+        const fleetDir = join(workspace, FLEET);
+        await fleetScript(fleet.python, 'create', fleetDir);
+        await wb.treeRow(FLEET).locator('.label-description', { hasText: /^0 things$/ }).waitFor();
+        // The tree started over with a new project: the folded blink still counts its things.
+        await wb.treeRow(PROJECT).locator('.label-description', { hasText: /^\d+ things?( · |$)/ }).waitFor();
+        // Watched from before the change: the first frame with the project's row counting the things
+        // and its first things' rows shown, the first one active.
+        const shown = page.waitForFunction(({ project, size }) => {
+          const rows = Array.from(document.querySelectorAll('.part.sidebar .monaco-list-row[role="treeitem"]'));
+          const description = (label: string) => {
+            const row = rows.find((el) => el.querySelector('.label-name')?.textContent === label);
+            return row ? (row.querySelector('.label-description')?.textContent ?? '') : undefined;
+          };
+          const ok = description(project) === `${size} things · active: ${project}_0` && description(`${project}_0`) === 'active' && description(`${project}_1`) === '';
+          return ok ? Date.now() : false;
+        }, { project: FLEET, size: FLEET_SIZE }, { polling: 'raf', timeout: 30_000 });
+        shown.catch(() => undefined);
+        const changedAt = Number(await fleetScript(fleet.python, 'publish', fleetDir, fleet.staging, FLEET));
+        const shownAt = Number(await (await shown).jsonValue());
+        const elapsed = shownAt - changedAt;
+        console.log(`  ${FLEET_SIZE} things shown in the tree ${elapsed} ms after they changed on disk (bound: ${FLEET_SHOWN_WITHIN_MS} ms)`);
+        expect(elapsed >= 0 && elapsed < FLEET_SHOWN_WITHIN_MS, `the ${FLEET_SIZE} things were shown ${elapsed} ms after they changed on disk`);
+        await wb.screenshot('fleet-shown');
+        // Type navigation: typing a label in the focused tree moves to it, scrolling the rows.
+        const last = `${FLEET}_${FLEET_SIZE - 1}`;
+        await page.keyboard.type(last);
+        const lastRow = wb.treeRow(last);
+        await lastRow.and(page.locator('.focused')).waitFor();
+        await lastRow.hover();
+        await lastRow.locator('.action-label[aria-label="Set Active"]').click();
+        await wb.waitNotification(`Active thing: ${last}.`);
+        await lastRow.locator('.label-description', { hasText: /^active$/ }).waitFor();
+        const conf = JSON.parse(await readFile(join(fleetDir, 'thing.conf.json'), 'utf8')) as { thingname?: string };
+        expect(conf.thingname === last, `thing.conf.json names ${String(conf.thingname)}`);
+        await wb.screenshot('fleet-last-active');
+        // Back at the top: the project's row names the new active thing; the first thing is no longer active.
+        await page.keyboard.press('Home');
+        await wb.treeRow(FLEET).locator('.label-description', { hasText: new RegExp(`^${FLEET_SIZE} things · active: ${last}$`) }).waitFor();
+        await wb.treeRow(`${FLEET}_0`).waitFor();
+        expect((await wb.treeRow(`${FLEET}_0`).locator('.label-description', { hasText: /^active$/ }).count()) === 0, `${FLEET}_0 is no longer marked active`);
       },
     },
     {

@@ -105,6 +105,8 @@ export class ThingsTree implements vscode.TreeDataProvider<TreeNode>, Views, vsc
   getTreeItem(node: TreeNode): vscode.TreeItem {
     if (node.kind === 'project') {
       const loaded = this.cache.get(node.uri);
+      // A collapsed project's children are never asked for: load here too, or it says "loading…" for good.
+      if (!loaded) void this.cache.load(node.uri);
       const look = projectLook(node.name, node.path, loaded && 'things' in loaded ? loaded.things : undefined, loaded && 'error' in loaded ? loaded.error : undefined);
       const item = toItem(look, vscode.TreeItemCollapsibleState.Expanded);
       item.id = node.uri;
