@@ -76,7 +76,7 @@ def test_a_project_campaign_is_listed_described_cancelled_and_deleted(
     job_id = job["job_id"]
 
     listed = json.loads(run_zaws("iot-fota-jobs", str(project), "-J").stdout)
-    assert [(j["job_id"], j["status"]) for j in listed["jobs"]] == [(job_id, "QUEUED")]
+    assert [(j["job_id"], j["status"]) for j in listed["jobs"]] == [(job_id, "IN_PROGRESS")]
     described = json.loads(run_zaws("iot-fota-describe", job_id, "-J").stdout)
     assert [e["thing_name"] for e in described["executions"]] == ["dev_0", "dev_1"]
 

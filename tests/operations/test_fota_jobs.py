@@ -50,8 +50,8 @@ def test_the_project_lists_its_jobs_with_their_status(
 
     [job] = list_fota_jobs(project, aws=aws).jobs
     assert job.things == ["dev_0", "dev_1"]
-    assert job.status == "QUEUED"  # the emulator's; AWS says IN_PROGRESS
-    assert job.counts["queued"] >= 1
+    assert job.status == "IN_PROGRESS"
+    assert job.counts["queued"] == 2
 
 
 def test_a_job_deleted_outside_zaws_is_listed_as_deleted(
@@ -80,7 +80,9 @@ def test_cancel_stops_the_job_and_a_second_cancel_is_harmless(
     aws: AwsSettings, fleet_job: FotaStarted
 ) -> None:
     done = cancel_fota_job(fleet_job.job_id, aws=aws, force=True)
-    assert (done.previous_status, done.status, done.force) == ("QUEUED", "CANCELED", True)
+    assert (done.previous_status, done.status, done.force) == ("IN_PROGRESS", "CANCELED", True)
+    executions = describe_fota_job(fleet_job.job_id, aws=aws).executions
+    assert [e.status for e in executions] == ["CANCELED", "CANCELED"]
     again = cancel_fota_job(fleet_job.job_id, aws=aws)
     assert again.previous_status == again.status == "CANCELED"
     with pytest.raises(NotFound):

@@ -121,6 +121,8 @@ def test_a_synced_group_is_created_then_kept_in_step_with_the_project(
     assert second.group_changes == {"created": False, "added": ["dev_2"], "removed": ["stranger"]}
     members = iot.list_things_in_thing_group(thingGroupName="fleet")["things"]
     assert sorted(members) == ["dev_0", "dev_1", "dev_2"]
+    executions = iot.list_job_executions_for_job(jobId=second.job_id)["executionSummaries"]
+    assert sorted(e["thingArn"].rsplit("/", 1)[1] for e in executions) == sorted(members)
 
 
 def test_an_existing_group_is_targeted_as_it_is_and_a_missing_one_is_refused(
