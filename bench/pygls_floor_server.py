@@ -14,11 +14,12 @@ import atexit
 import sys
 
 if "--zaws-speedups" in sys.argv:
-    from zaws.__main__ import long_lived_imports
-    from zaws.lsp import attrs_code_cache  # installs itself
+    from zaws import long_lived
 
-    atexit.register(attrs_code_cache.save)
-    with long_lived_imports():
+    with long_lived.imports():  # as `zaws serve`: the attrs code cache is installed inside
+        from zaws.lsp import attrs_code_cache  # installs itself
+
+        atexit.register(attrs_code_cache.save)
         from pygls.lsp.server import LanguageServer
 else:
     from pygls.lsp.server import LanguageServer

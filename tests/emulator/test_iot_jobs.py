@@ -64,3 +64,23 @@ def test_a_running_job_is_deleted_only_with_force_and_its_executions_go(iot: Any
         iot.delete_job(jobId="j4")
     iot.delete_job(jobId="j4", force=True)
     assert iot.list_job_executions_for_thing(thingName="dev_1")["executionSummaries"] == []
+
+
+def test_a_missing_group_fails_the_job_and_leaves_nothing(iot: Any) -> None:
+    missing = arn(iot, "dev_0").replace(":thing/dev_0", ":thinggroup/missing")
+    with pytest.raises(iot.exceptions.ResourceNotFoundException):
+        iot.create_job(jobId="j5", targets=[arn(iot, "dev_0"), missing], document=DOCUMENT)
+    assert iot.list_jobs()["jobs"] == []
+    assert iot.list_job_executions_for_thing(thingName="dev_0")["executionSummaries"] == []
+
+
+def test_counts_follow_each_execution_and_a_job_whose_executions_all_ended_completes(
+    iot: Any,
+) -> None:
+    iot.create_job(jobId="j6", targets=[arn(iot, "dev_0"), arn(iot, "dev_1")], document=DOCUMENT)
+    iot.cancel_job_execution(jobId="j6", thingName="dev_0")
+    assert counts(iot, "j6") == {"numberOfQueuedThings": 1, "numberOfCanceledThings": 1}
+    assert iot.describe_job(jobId="j6")["job"]["status"] == "IN_PROGRESS"
+    iot.cancel_job_execution(jobId="j6", thingName="dev_1")
+    assert iot.describe_job(jobId="j6")["job"]["status"] == "COMPLETED"
+    assert [job["status"] for job in iot.list_jobs()["jobs"]] == ["COMPLETED"]

@@ -7,7 +7,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from pygls.exceptions import JsonRpcException, JsonRpcInternalError
+from pygls.exceptions import (
+    FeatureNotificationError,
+    FeatureRequestError,
+    JsonRpcException,
+    JsonRpcInternalError,
+)
 
 from tests.rpc.raw import RawServer
 from zaws.lsp.logs import AnswersAreNotFailures, report_server_error
@@ -25,6 +30,7 @@ def test_the_filter_drops_answers_and_keeps_faults() -> None:
     keep = AnswersAreNotFailures().filter
     assert not keep(record_with(JsonRpcException(message="bad params", code=-32602)))
     assert keep(record_with(RuntimeError("a bug")))
+    assert keep(record_with(JsonRpcInternalError(message="a bug, wrapped")))
     assert keep(logging.LogRecord("pygls", logging.WARNING, __file__, 1, "plain", (), None))
 
 
@@ -44,6 +50,41 @@ def test_server_errors_are_logged_by_kind(
         report_server_error(log, error, JsonRpcException)
     [record] = caplog.records
     assert record.levelno == level and str(error) in record.getMessage()
+
+
+def failing_handler() -> None:
+    raise RuntimeError("a bug in a handler")
+
+
+def wrapped_fault() -> JsonRpcInternalError:
+    try:
+        failing_handler()
+    except RuntimeError:
+        return JsonRpcInternalError.of(sys.exc_info())
+    raise AssertionError("failing_handler did not fail")
+
+
+def test_a_notification_fault_is_logged_with_its_traceback(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.DEBUG, logger="zaws.test"):
+        report_server_error(
+            logging.getLogger("zaws.test"), wrapped_fault(), FeatureNotificationError
+        )
+    [record] = caplog.records
+    assert record.levelno == logging.ERROR
+    assert (
+        "a bug in a handler" in record.getMessage() and "in failing_handler" in record.getMessage()
+    )
+
+
+def test_a_request_fault_is_one_line_pygls_logged_its_traceback(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.DEBUG, logger="zaws.test"):
+        report_server_error(logging.getLogger("zaws.test"), wrapped_fault(), FeatureRequestError)
+    [record] = caplog.records
+    assert record.levelno == logging.ERROR and "failing_handler" not in record.getMessage()
 
 
 def test_expected_request_errors_leave_the_log_quiet(zaws_home: Path, tmp_path: Path) -> None:

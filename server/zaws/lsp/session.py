@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 from pygls.uris import to_fs_path
 
+from zaws import long_lived
 from zaws.lsp import attrs_code_cache
 from zaws.lsp.documents import projects_in
 
@@ -94,6 +95,7 @@ def _warm_up() -> None:
     for module in ("zaws.checks.local", "zaws.checks.remote", "zaws.project.thing_names"):
         importlib.import_module(module)
     attrs_code_cache.save()
+    long_lived.settle()
 
 
 def _watch_folder(ls: ZawsLanguageServer, uri: str) -> list[Path]:
