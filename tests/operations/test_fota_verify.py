@@ -15,7 +15,6 @@ from zaws.errors import NotFound
 from zaws.operations.fota_setup import ROLE_POLICY_NAME
 from zaws.operations.fota_start import FotaStarted, start_fota
 from zaws.operations.fota_verify import FotaVerification, verify_fota_job
-from zaws.project.fota_jobs_record import FotaJobsRecord, RecordedJob
 
 
 @pytest.fixture
@@ -123,9 +122,11 @@ def test_a_url_validity_out_of_range_and_other_problems_are_all_reported_at_once
     assert all(f.hint for f in result.findings)
 
 
-def test_the_emulator_omits_document_source_so_the_project_record_locates_the_document(
-    aws: AwsSettings, job: FotaStarted, project: Path, boto: Any
+def test_a_job_made_outside_zaws_is_verified_from_its_document_source(
+    aws: AwsSettings, job: FotaStarted, boto: Any
 ) -> None:
+    # No project, no URL in the description: describe_job's documentSource (beside the job in the
+    # answer, not in it) is where the document is.
     boto("iot").create_job(
         jobId="plain",
         targets=[boto("iot").describe_thing(thingName="dev_0")["thingArn"]],
@@ -133,27 +134,8 @@ def test_the_emulator_omits_document_source_so_the_project_record_locates_the_do
         description="no URL in here",
         presignedUrlConfig={"roleArn": job.role_arn, "expiresInSec": 600},
     )
-    assert failed(verify_fota_job("plain", aws=aws)) == ["document.location"]
-    FotaJobsRecord(project).add(
-        RecordedJob(
-            job_id="plain",
-            job_arn="",
-            started_at=0,
-            things=["dev_0"],
-            thing_group=None,
-            bucket=job.bucket,
-            bucket_region=job.bucket_region,
-            bytecode_key=job.bytecode_key,
-            job_document_key=job.job_document_key,
-            document_source=job.document_source,
-            role_arn=job.role_arn,
-            duration=600,
-            bc_idx=1,
-            bc_size=1,
-            bc_crc="",
-        )
-    )
-    assert verify_fota_job("plain", aws=aws, project=project).ok
+    result = verify_fota_job("plain", aws=aws)
+    assert result.ok and result.document_source == job.document_source
 
 
 def test_a_global_url_for_a_bucket_outside_us_east_1_is_caught(
@@ -180,3 +162,18 @@ def test_a_global_url_for_a_bucket_outside_us_east_1_is_caught(
 def test_an_unknown_job_is_a_clear_not_found(aws: AwsSettings) -> None:
     with pytest.raises(NotFound, match="no job 'nope'"):
         verify_fota_job("nope", aws=aws)
+
+
+def test_without_a_document_source_the_record_then_the_description_locate_the_document(
+    aws: AwsSettings, stage: FotaStage, job: FotaStarted, project: Path
+) -> None:
+    from zaws.operations.fota_verify import _document_source
+
+    recorded = start_fota(
+        "dev_0", stage.firmware, stage.bucket, stage.role, aws=aws, project=project, verify=False
+    )
+    described: Any = {"jobId": recorded.job_id, "description": "no URL in here"}
+    assert _document_source(described, project, None) == recorded.document_source
+    other: Any = {"jobId": "elsewhere", "description": "FOTA (document https://b.s3.x/k.json)"}
+    assert _document_source(other, None, None) == "https://b.s3.x/k.json"
+    assert _document_source(other, None, "https://given") == "https://given"

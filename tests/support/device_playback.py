@@ -28,8 +28,6 @@ from zaws.operations.fota_document import s3_location
 from zaws.operations.fota_setup import fota_setup
 
 PLACEHOLDER = re.compile(r"^\$\{aws:iot:s3-presigned-url:(https://[^}]+)\}$")
-# The emulator's describe_job omits documentSource; zaws also writes the URL in the description.
-DESCRIBED_SOURCE = re.compile(r"\(document (https://\S+)\)")
 BYTECODE = bytes(range(256)) * 8 + b"zerynth bytecode"
 
 
@@ -95,11 +93,7 @@ def _job_document(clients: AwsClients, job_id: str) -> dict[str, object]:
     """AWS's part: the document, inline or from the job's documentSource in S3."""
     inline = clients.iot.get_job_document(jobId=job_id).get("document") or ""
     if not inline:
-        job = dict(clients.iot.describe_job(jobId=job_id)["job"])
-        source = job.get("documentSource")
-        if not source:
-            match = DESCRIBED_SOURCE.search(str(job.get("description", "")))
-            source = match.group(1) if match else None
+        source = clients.iot.describe_job(jobId=job_id).get("documentSource")  # beside the job
         location = s3_location(str(source)) if source else None
         if location is None:
             raise DeviceRejected(f"cannot find the document of job {job_id}")

@@ -253,8 +253,8 @@ def start_fota_campaign(
             Body=json.dumps(document).encode(),
             ContentType="application/json",
         )
-    # The document's URL also goes in the description: the emulator's describe_job omits
-    # documentSource, and verification must find the document without a project.
+    # The document's URL also goes in the description, where people reading the job see it
+    # (describe_job gives it as documentSource too, beside the job).
     description = (
         f"Zerynth FOTA of {resolved.label} to bytecode slot {image.bc_idx} "
         f"(document {document_source})"

@@ -37,7 +37,7 @@ from zaws.operations.fota_document import (
 from zaws.operations.fota_findings import Finding, error
 
 if TYPE_CHECKING:
-    from mypy_boto3_iot.type_defs import JobTypeDef
+    from mypy_boto3_iot.type_defs import DescribeJobResponseTypeDef, JobTypeDef
 
 MAX_FIRMWARE_BYTES = 64 * 1024 * 1024
 DESCRIBED_SOURCE = re.compile(r"\(document (https://\S+)\)")
@@ -86,7 +86,9 @@ def verify_fota_job(
 ) -> FotaVerification:
     """`clients`: those of the operation that just started the job (building clients is slow)."""
     clients = clients or FotaClients.of(aws)
-    job = _describe(clients, job_id)
+    described = _describe(clients, job_id)
+    job = described["job"]
+    document_source = document_source or described.get("documentSource")
     result = FotaVerification(job_id)
     config = job.get("presignedUrlConfig") or {}
     expires = int(config.get("expiresInSec", 1800))  # AWS's default when unset
@@ -131,12 +133,12 @@ def verify_fota_job(
     return result
 
 
-def _describe(clients: FotaClients, job_id: str) -> JobTypeDef:
+def _describe(clients: FotaClients, job_id: str) -> DescribeJobResponseTypeDef:
     from zaws.aws.errors import aws_errors, is_not_found
 
     with aws_errors(f"reading job {job_id}"):
         try:
-            return clients.iot.describe_job(jobId=job_id)["job"]
+            return clients.iot.describe_job(jobId=job_id)
         except ClientError as err:
             if not is_not_found(err):
                 raise
@@ -147,13 +149,11 @@ def _describe(clients: FotaClients, job_id: str) -> JobTypeDef:
 
 
 def _document_source(job: JobTypeDef, project: Path | None, given: str | None) -> str | None:
-    """Where the job's document is: AWS says so in describe_job; the emulator does not, so the
-    project's record, then the URL zaws writes into the job's description, stand in for it."""
+    """Where the job's document is: `given` (describe_job's documentSource, which AWS answers
+    beside the job, not in it); without one, the project's record, then the URL zaws writes into
+    the job's description."""
     if given:
         return given
-    job_any: dict[str, Any] = dict(job)
-    if job_any.get("documentSource"):
-        return str(job_any["documentSource"])
     if project is not None:
         from zaws.project.fota_jobs_record import FotaJobsRecord
 
@@ -176,7 +176,7 @@ def _document(
     job_id = result.job_id
     with aws_errors(f"reading the document of job {job_id}"):
         inline = clients.iot.get_job_document(jobId=job_id).get("document") or ""
-    if inline:  # a job created with an inline document (documentSource jobs give "")
+    if inline:  # the job's document (the emulator gives "" for a documentSource job)
         return _parse(inline, result)
     source = _document_source(job, project, given)
     result.document_source = source
