@@ -89,7 +89,8 @@ def verify_fota_job(
     described = _describe(clients, job_id)
     job = described["job"]
     document_source = document_source or described.get("documentSource")
-    result = FotaVerification(job_id)
+    # Reported even when get_job_document answers the document itself (then it is not read).
+    result = FotaVerification(job_id, document_source=document_source)
     config = job.get("presignedUrlConfig") or {}
     expires = int(config.get("expiresInSec", 1800))  # AWS's default when unset
     result.check(
