@@ -46,11 +46,16 @@ def patch_jobs() -> None:
         return created
 
     def describe_job(self: Any, job_id: str) -> Any:
-        return _refresh(self, moto_describe_job(self, job_id))
+        job = moto_describe_job(self, job_id)
+        _refresh(job, _executions(self, job_id))
+        return job
 
     def list_jobs(self: Any, *args: Any, **kwargs: Any) -> Any:
+        by_job: dict[str, list[Any]] = {}
+        for (job_id, _), execution in self.job_executions.items():  # one pass for all jobs
+            by_job.setdefault(job_id, []).append(execution)
         for job in self.jobs.values():
-            _refresh(self, job)
+            _refresh(job, by_job.get(job.job_id, []))
         return moto_list_jobs(self, *args, **kwargs)
 
     def cancel_job(self: Any, job_id: str, reason_code: str, comment: str, force: bool) -> Any:
@@ -90,9 +95,8 @@ def _executions(backend: Any, job_id: str) -> list[Any]:
     return [execution for (job, _), execution in backend.job_executions.items() if job == job_id]
 
 
-def _refresh(backend: Any, job: Any) -> Any:
+def _refresh(job: Any, executions: list[Any]) -> None:
     """The job's counts from its executions; a snapshot job whose executions all ended completes."""
-    executions = _executions(backend, job.job_id)
     details = job.job_process_details
     for counter in COUNTERS.values():
         details[counter] = 0
@@ -102,4 +106,3 @@ def _refresh(backend: Any, job: Any) -> Any:
     finished = executions and all(execution.status in ENDED for execution in executions)
     if job.status == "IN_PROGRESS" and job.target_selection != "CONTINUOUS" and finished:
         job.status = "COMPLETED"
-    return job
