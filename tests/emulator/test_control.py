@@ -78,10 +78,10 @@ def test_state_survives_stop_then_start(tmp_path: Path) -> None:
 
 
 def test_certificate_ids_are_the_sha256_of_the_der(aws: Any, boto: Any) -> None:
-    from zaws.operations.orphan_certificates import certificate_id
+    from zaws.checks.certificates import certificate_id
 
     made = boto("iot").create_keys_and_certificate(setAsActive=False)
-    assert certificate_id(made["certificatePem"]) == made["certificateId"]
+    assert certificate_id(made["certificatePem"].encode()) == made["certificateId"]
 
 
 def test_endpoint_is_stable_across_calls(aws: Any, boto: Any) -> None:

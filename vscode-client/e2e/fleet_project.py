@@ -18,7 +18,6 @@ key made with `cryptography`; set-active needs only each record's files.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sys
 import tempfile
@@ -31,6 +30,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
+from zaws.checks.certificates import certificate_id
 from zaws.operations.create_project import create_project
 from zaws.operations.set_active_thing import set_active_thing
 from zaws.project import layout
@@ -57,13 +57,13 @@ def certificate_and_key() -> tuple[str, str, str]:
         .not_valid_after(now + timedelta(days=365))
         .sign(key, hashes.SHA256())
     )
-    cert_id = hashlib.sha256(cert.public_bytes(serialization.Encoding.DER)).hexdigest()
+    cert_pem = cert.public_bytes(serialization.Encoding.PEM).decode()
     key_pem = key.private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.TraditionalOpenSSL,
         serialization.NoEncryption(),
     ).decode()
-    cert_pem = cert.public_bytes(serialization.Encoding.PEM).decode()
+    cert_id = certificate_id(cert_pem.encode())
     return cert_pem, key_pem, f"arn:aws:iot:{REGION}:{ACCOUNT}:cert/{cert_id}"
 
 

@@ -10,12 +10,8 @@ unknown to the project. Only those are deleted.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
-
-from cryptography import x509
-from cryptography.hazmat.primitives.serialization import Encoding
 
 from zaws.aws.errors import aws_errors
 
@@ -23,12 +19,6 @@ if TYPE_CHECKING:
     from mypy_boto3_iot import IoTClient
 
 CLOCK_SKEW = dt.timedelta(minutes=5)
-
-
-def certificate_id(certificate_pem: str) -> str:
-    """AWS's certificate id: the SHA-256 of the certificate's DER, in hex."""
-    cert = x509.load_pem_x509_certificate(certificate_pem.encode())
-    return hashlib.sha256(cert.public_bytes(Encoding.DER)).hexdigest()
 
 
 def delete_orphan_certificates(

@@ -16,7 +16,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from zaws.aws.clients import AwsClients
 from zaws.aws.errors import is_not_found, translate
-from zaws.operations.orphan_certificates import certificate_id
+from zaws.checks.certificates import certificate_id
 from zaws.project import layout
 from zaws.project.add_things_journal import AddThingsJournal, ThingProgress
 from zaws.project.atomic_files import write_private, write_text
@@ -81,7 +81,7 @@ class ThingProvisioner:
         key, cert = staging / layout.PRIVATE_KEY, staging / layout.CERTIFICATE
         if not (key.is_file() and cert.is_file()):
             return None
-        cert_id = certificate_id(cert.read_text())
+        cert_id = certificate_id(cert.read_bytes())
         try:
             arn = self.iot.describe_certificate(certificateId=cert_id)["certificateDescription"][
                 "certificateArn"
