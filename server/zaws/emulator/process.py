@@ -1,11 +1,13 @@
 """The emulator's own process: moto's server on 127.0.0.1, with what zaws needs changed.
 
 Run by `zaws emulator start` as `python -m zaws.emulator.process --home H --ready-fd N`, never by
-hand. It differs from a bare `moto_server` in four ways:
+hand. It differs from a bare `moto_server` in these ways:
 - certificate ids are computed as AWS does (SHA-256 of the DER);
 - `describe_endpoint` answers the same host name every time (moto invents a new one per call);
 - jobs start IN_PROGRESS, count their executions, run on each thing of a target group, and
   cancelling cancels their queued executions, as in AWS (`iot_jobs.py`);
+- creating a thing that exists answers the existing thing when the configuration is the same and
+  ResourceAlreadyExistsException when it differs, as in AWS (moto overwrites it; `iot_things.py`);
 - the state of IoT, S3, IAM and STS is saved on stop (SIGTERM) and restored on start, so things,
   certificates (same ids), policies, attachments, objects, roles and jobs survive a restart. The
   backends are pickled whole: this relies on moto internals, so the file records moto's version and
@@ -26,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from zaws.emulator.iot_jobs import patch_jobs
+from zaws.emulator.iot_things import patch_create_thing
 
 SAVED_SERVICES = ("iot", "s3", "iam", "sts")
 log = logging.getLogger("zaws.emulator")
@@ -48,6 +51,7 @@ def configure_moto() -> None:
 
     setattr(IoTBackend, "describe_endpoint", stable_endpoint)  # noqa: B010 (monkeypatch by design)
     patch_jobs()
+    patch_create_thing()
 
 
 def _moto_version() -> str:
