@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import stat
 from pathlib import Path
@@ -12,6 +13,11 @@ from zaws.errors import NotFound, ProjectError
 from zaws.project import ThingProject
 
 
+def certificate_arn(name: str) -> str:
+    """A well-formed certificate ARN, its 64-hex id derived from `name`."""
+    return "arn:aws:iot:eu-west-1:123456789012:cert/" + hashlib.sha256(name.encode()).hexdigest()
+
+
 def original_project(root: Path, things: list[str], active: int = 0) -> Path:
     """A project exactly as the original `ztc aws` left it (compact JSON, no extra files)."""
     root.mkdir()
@@ -19,7 +25,7 @@ def original_project(root: Path, things: list[str], active: int = 0) -> Path:
     for name in things:
         folder = resources / name
         folder.mkdir(parents=True)
-        arn = f"arn:aws:iot:eu-west-1:123456789012:cert/{name}-id"
+        arn = certificate_arn(name)
         (folder / "thing.conf.json").write_text(
             json.dumps({"mqttid": name, "thingname": name, "cert_arn": arn})
         )
@@ -54,7 +60,7 @@ def test_activating_copies_key_and_certificate_and_keeps_other_keys(tmp_path: Pa
     project.activate(project.resolve_thing(thing_id=1, thing_name=None))
     conf = json.loads((root / "thing.conf.json").read_text())
     assert conf["thingname"] == conf["mqttid"] == "dev_1"
-    assert conf["cert_arn"].endswith("dev_1-id")
+    assert conf["cert_arn"] == certificate_arn("dev_1")
     assert conf["my_setting"] == 42
     assert (root / "private.pem.key").read_text() == "KEY dev_1"
     assert stat.S_IMODE((root / "private.pem.key").stat().st_mode) == 0o600

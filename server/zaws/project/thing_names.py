@@ -7,6 +7,8 @@ import re
 from zaws.errors import InvalidInput
 
 _NUMBERED = re.compile(r"^(?P<base>.+)_(?P<index>\d+)$")
+_THING_NAME = re.compile(r"[a-zA-Z0-9:_-]{1,128}")
+_THING_NAME_CHAR = re.compile(r"[a-zA-Z0-9:_-]")
 
 
 def thing_name(base: str, index: int) -> str:
@@ -25,7 +27,7 @@ def check_base_name(base: str, highest_index: int) -> None:
     """Refuse a base name whose numbered things AWS would reject, saying exactly why."""
     if not base:
         raise InvalidInput("The thing base name is empty", "pass --thing-base-name NAME")
-    bad = sorted({c for c in base if not re.match(r"[a-zA-Z0-9:_-]", c)})
+    bad = sorted({c for c in base if not _THING_NAME_CHAR.match(c)})
     if bad:
         shown = " ".join(repr(c) for c in bad)
         raise InvalidInput(
@@ -40,3 +42,33 @@ def check_base_name(base: str, highest_index: int) -> None:
             "AWS allows at most 128",
             "choose a shorter --thing-base-name",
         )
+
+
+def is_thing_name(name: object) -> bool:
+    """True for a name AWS accepts for a thing: 1 to 128 of a-z A-Z 0-9 : _ -."""
+    return isinstance(name, str) and _THING_NAME.fullmatch(name) is not None
+
+
+def check_thing_name(name: object, *, source: str = "--thing-name") -> str:
+    """`name` when it is a thing name, else InvalidInput saying what is wrong with it.
+
+    The one check for every thing name that comes from a user or a file: a name that passes is
+    also a plain folder name (no `/`, no `..`), so it is safe under `.aws_things_resources/`.
+    """
+    if is_thing_name(name):
+        assert isinstance(name, str)
+        return name
+    if not isinstance(name, str) or not name:
+        problem = "is empty" if name == "" else "must be a string"
+    elif len(name) > 128:
+        problem = f"is {len(name)} characters long; AWS allows at most 128"
+    else:
+        bad = sorted({c for c in name if not _THING_NAME_CHAR.match(c)})
+        problem = "contains characters AWS does not allow in thing names: " + " ".join(
+            repr(c) for c in bad
+        )
+    shown = repr(name) if len(repr(name)) <= 60 else repr(name)[:57] + "..."
+    raise InvalidInput(
+        f"The thing name {shown} {problem}",
+        f"pass a thing name ({source}): 1 to 128 letters, digits, ':', '_' and '-'",
+    )

@@ -1,11 +1,16 @@
 """A Zerynth AWS IoT project on disk: its configuration, its things and the active thing.
 
-This is the only code that knows where a project's files are. It never talks to AWS and never
+This is the only code that knows where a project's files are, and the only one that decides which
+folders of `.aws_things_resources/` are things: a folder named as a thing, holding a
+thing.conf.json whose `thingname` is that name and whose `cert_arn` is a certificate ARN. Any
+other folder with a thing.conf.json is a stray record: no operation treats it as a thing (cleanup
+never deletes a remote thing of its name), and listings report it. It never talks to AWS and never
 imports boto3: `set-active-thing` runs once per device in mass-programming loops.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -13,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from zaws.errors import InvalidInput, NotFound, ProjectError
-from zaws.project import layout
+from zaws.project import layout, thing_names
 from zaws.project.atomic_files import (
     PRIVATE_MODE,
     copy_file,
@@ -21,7 +26,10 @@ from zaws.project.atomic_files import (
     write_json,
 )
 from zaws.project.config_files import ZawsConf, read_json_object
-from zaws.project.thing_names import split_thing_name
+from zaws.project.thing_names import check_thing_name, is_thing_name, split_thing_name
+
+# An AWS IoT certificate ARN (aws, aws-cn, aws-us-gov partitions); its id is 64 hex digits.
+CERT_ARN = re.compile(r"arn:aws[a-z-]*:iot:[a-z0-9-]+:[0-9]{12}:cert/[0-9a-f]{64}")
 
 
 @dataclass(frozen=True)
@@ -47,6 +55,23 @@ class ThingRecord:
     @property
     def private_key_path(self) -> Path:
         return self.folder / layout.PRIVATE_KEY
+
+    @property
+    def missing_files(self) -> list[str]:
+        """The key and certificate files the record lacks (empty when both are there)."""
+        wanted = (self.private_key_path, self.certificate_path)
+        return [path.name for path in wanted if not path.is_file()]
+
+
+@dataclass(frozen=True)
+class StrayRecord:
+    """A folder of `.aws_things_resources/` with a thing.conf.json that is not a thing's record."""
+
+    folder: Path
+    reason: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"folder": str(self.folder), "reason": self.reason}
 
 
 class ThingProject:
@@ -112,35 +137,54 @@ class ThingProject:
 
     # -- things --------------------------------------------------------------------
     def things(self) -> list[ThingRecord]:
-        """Every recorded thing, sorted by base name then index."""
-        records = list(self._read_records())
-        return sorted(records, key=_sort_key)
+        """Every recorded thing, sorted by base name then index (stray records left out)."""
+        return self.records()[0]
 
-    def _read_records(self) -> Iterator[ThingRecord]:
-        if not self.resources_dir.is_dir():
-            return
-        for folder in self.resources_dir.iterdir():
-            conf_path = folder / layout.THING_CONF
-            if folder.name.startswith(".") or not conf_path.is_file():
-                continue
-            data = read_json_object(conf_path, what=f"the record of thing {folder.name}")
-            yield ThingRecord(
-                name=str(data.get("thingname") or folder.name),
-                cert_arn=str(data.get("cert_arn", "")),
-                folder=folder,
-            )
+    def stray_records(self) -> list[StrayRecord]:
+        return self.records()[1]
+
+    def records(self) -> tuple[list[ThingRecord], list[StrayRecord]]:
+        """The things, sorted by base name then index, and the stray records, by folder name."""
+        things: list[ThingRecord] = []
+        strays: list[StrayRecord] = []
+        for folder in self._record_folders():
+            record = _read_record(folder)
+            if isinstance(record, ThingRecord):
+                things.append(record)
+            else:
+                strays.append(record)
+        return sorted(things, key=_sort_key), sorted(strays, key=lambda s: s.folder.name)
+
+    def _record_folders(self) -> Iterator[Path]:
+        """Folders of `.aws_things_resources/` with a thing.conf.json (hidden ones are zaws's)."""
+        try:
+            if not self.resources_dir.is_dir():
+                return
+            folders = list(self.resources_dir.iterdir())
+        except OSError as err:
+            raise _os_error(err, "read") from None
+        for folder in folders:
+            if not folder.name.startswith(".") and (folder / layout.THING_CONF).exists():
+                yield folder
 
     def thing(self, name: str) -> ThingRecord:
+        """The thing `name`; InvalidInput for a name that is not a thing name (never a path)."""
+        check_thing_name(name)
         folder = self.resources_dir / name
-        if not (folder / layout.THING_CONF).is_file():
+        if not (folder / layout.THING_CONF).exists():
             names = sorted(p.parent.name for p in self.resources_dir.glob("*/" + layout.THING_CONF))
             known = ", ".join(names[:10]) + (", ..." if len(names) > 10 else "") or "none"
             raise NotFound(
                 f"The project has no thing named {name!r} (things: {known})",
                 "list them with `zaws list-things PROJECT`",
             )
-        data = read_json_object(folder / layout.THING_CONF, what=f"the record of thing {name}")
-        return ThingRecord(name=name, cert_arn=str(data.get("cert_arn", "")), folder=folder)
+        record = _read_record(folder)
+        if isinstance(record, StrayRecord):
+            raise ProjectError(
+                f"{folder} is not the record of a thing: {record.reason}",
+                "fix or remove that folder (`zaws list-things PROJECT` lists such folders)",
+            )
+        return record
 
     def highest_index(self, base: str) -> int:
         """Highest index of `<base>_<n>` recorded locally, -1 when there is none."""
@@ -156,6 +200,7 @@ class ThingProject:
 
     def record_thing(self, name: str, cert_arn: str, staging: Path) -> ThingRecord:
         """Turn a staging folder holding the key and certificate into the thing's record."""
+        check_thing_name(name)
         write_json(
             staging / layout.THING_CONF,
             {"mqttid": name, "thingname": name, "cert_arn": cert_arn},
@@ -165,6 +210,7 @@ class ThingProject:
         return ThingRecord(name=name, cert_arn=cert_arn, folder=folder)
 
     def remove_thing_record(self, name: str) -> None:
+        check_thing_name(name)  # names may come from files (the journal): never a path
         shutil.rmtree(self.resources_dir / name, ignore_errors=True)
 
     # -- the active thing ------------------------------------------------------------
@@ -175,21 +221,24 @@ class ThingProject:
 
     def activate(self, record: ThingRecord) -> None:
         """Copy the thing's key and certificate to the top level and point thing.conf.json at it."""
-        if not record.private_key_path.is_file() or not record.certificate_path.is_file():
+        if record.missing_files:
             raise ProjectError(
                 f"The key or certificate of {record.name} is missing from {record.folder}",
                 "restore them, or remove the thing with iot-cleanup",
             )
-        copy_file(record.private_key_path, self.root / layout.PRIVATE_KEY, mode=PRIVATE_MODE)
-        copy_file(record.certificate_path, self.root / layout.CERTIFICATE)
         config = self.config()
-        config.update(thingname=record.name, mqttid=record.name, cert_arn=record.cert_arn)
-        self.write_config(config)
         conf = self.zawsconf()
-        parts = record.base_and_index
-        if conf is not None and parts is not None and parts[0] == conf.thing_base_name:
-            conf.active_thing_id = parts[1]
-            self.write_zawsconf(conf)
+        try:
+            copy_file(record.private_key_path, self.root / layout.PRIVATE_KEY, mode=PRIVATE_MODE)
+            copy_file(record.certificate_path, self.root / layout.CERTIFICATE)
+            config.update(thingname=record.name, mqttid=record.name, cert_arn=record.cert_arn)
+            self.write_config(config)
+            parts = record.base_and_index
+            if conf is not None and parts is not None and parts[0] == conf.thing_base_name:
+                conf.active_thing_id = parts[1]
+                self.write_zawsconf(conf)
+        except OSError as err:
+            raise _os_error(err, "write") from None
 
     def resolve_thing(self, *, thing_id: int | None, thing_name: str | None) -> ThingRecord:
         if thing_name is not None:
@@ -201,7 +250,19 @@ class ThingProject:
             )
         if thing_id is None or thing_id < 0:
             raise InvalidInput("A thing id must be 0 or more", "pass --thing-id N")
-        return self.thing(f"{conf.thing_base_name}_{thing_id}")
+        name = thing_names.thing_name(conf.thing_base_name, thing_id)
+        if not is_thing_name(name):
+            if is_thing_name(thing_names.thing_name(conf.thing_base_name, 0)):
+                raise InvalidInput(
+                    f"--thing-id {thing_id} is too large: {name[:40]}... is not a thing name",
+                    "pass the id of one of the project's things",
+                )
+            raise ProjectError(
+                f"{self.zawsconf_path}: thing_base_name {conf.thing_base_name!r} cannot start "
+                "a thing name",
+                "fix .zawsconf by hand, or pass --thing-name NAME",
+            )
+        return self.thing(name)
 
     def forget_active_thing(self) -> None:
         """After cleanup: no active thing, no stale key or certificate at the top level."""
@@ -212,6 +273,40 @@ class ThingProject:
             for key in layout.ACTIVE_THING_KEYS:
                 config.pop(key, None)
             self.write_config(config)
+
+
+def _read_record(folder: Path) -> ThingRecord | StrayRecord:
+    """The thing recorded in `folder`, or why that folder is not a thing's record."""
+    if folder.is_symlink():
+        return StrayRecord(folder, "it is a link; a thing's record is a folder of the project")
+    if not is_thing_name(folder.name):
+        return StrayRecord(folder, "its name is not a thing name")
+    try:
+        data = read_json_object(folder / layout.THING_CONF, what=f"the record of {folder.name}")
+    except ProjectError as err:
+        return StrayRecord(folder, err.message)
+    name = data.get("thingname")
+    if name != folder.name:
+        return StrayRecord(folder, f"its thingname {_short(name)} is not its folder's name")
+    arn = data.get("cert_arn")
+    if not isinstance(arn, str) or not CERT_ARN.fullmatch(arn):
+        what = "no cert_arn" if arn is None else f"cert_arn {_short(arn)}"
+        return StrayRecord(folder, f"it has {what}, not an AWS IoT certificate ARN")
+    return ThingRecord(name=folder.name, cert_arn=arn, folder=folder)
+
+
+def _short(value: object) -> str:
+    shown = repr(value)
+    return shown if len(shown) <= 60 else shown[:57] + "..."
+
+
+def _os_error(err: OSError, verb: str) -> ProjectError:
+    """`cannot write PATH: Permission denied` for an operating-system failure on the project."""
+    where = err.filename if err.filename is not None else "the project"
+    return ProjectError(
+        f"cannot {verb} {where}: {err.strerror or err}",
+        "check the project folder's permissions and free space",
+    )
 
 
 def _sort_key(record: ThingRecord) -> tuple[str, int, str]:
