@@ -29,6 +29,12 @@ def test_a_document_built_by_zaws_has_everything_the_device_needs() -> None:
         ({"operation": "ota"}, "document.operation"),
         ({"bc_idx": -1}, "document.bc_idx"),
         ({"bc_idx": True}, "document.bc_idx"),
+        ({"bc_idx": 2}, "document.bc_idx"),
+        ({"bc_idx": 10**30}, "document.bc_idx"),
+        ({"bc_idx": "1"}, "document.bc_idx"),
+        ({"bc_idx": 1.0}, "document.bc_idx"),
+        ({"bc_size": 10**30}, "document.bc_size"),
+        ({"bc_size": "10"}, "document.bc_size"),
         ({"bc_crc": "ABC"}, "document.bc_crc"),
         ({"bc_size": 0}, "document.bc_size"),
         ({"bc_url": "https://fw.s3.amazonaws.com/k"}, "document.bc_url"),
@@ -37,6 +43,15 @@ def test_a_document_built_by_zaws_has_everything_the_device_needs() -> None:
 )
 def test_each_bad_field_is_named(change: dict[str, Any], check: str) -> None:
     assert [f.check for f in check_document({**GOOD, **change})] == [check]
+
+
+def test_both_bytecode_slots_pass() -> None:
+    assert check_document({**GOOD, "bc_idx": 0}) == check_document({**GOOD, "bc_idx": 1}) == []
+
+
+def test_a_huge_value_is_shown_short() -> None:
+    (finding,) = check_document({**GOOD, "bc_idx": 10**300})
+    assert "0 or 1" in finding.message and len(finding.message) < 120
 
 
 def test_missing_fields_are_all_reported() -> None:

@@ -2,7 +2,8 @@
 
 Only two fields matter for FOTA: `bcbin` (the new bytecode, base64) and `bc_idx` (the bytecode
 slot the device boots next). The file also carries `vmbin`, `bc`, `vm_idx`, `vm`, `has_vm`,
-`vmuid` and `info`, which are kept untouched.
+`vmuid` and `info`, which are kept untouched. `bc_idx` must be a slot the device library can boot
+(0 or 1, see fota_document), checked here so a bad file is refused before anything is uploaded.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from zaws.errors import InvalidInput
+from zaws.operations.fota_document import MAX_BYTECODE_BYTES, is_bytecode_slot, shown_value
 
 LINK_HINT = "produce it with `ztc link ... -J` (the JSON form of the linked firmware)"
 
@@ -29,11 +31,24 @@ class Firmware:
         return hashlib.md5(self.bytecode).hexdigest()  # the device library checks MD5
 
 
-def read_firmware(path: Path) -> Firmware:
+def read_firmware(path: Path | str) -> Firmware:
+    """`path` as given (a str may be empty: Path("") would silently be the current folder)."""
+    if not str(path).strip():
+        raise InvalidInput("A firmware file is required", f"pass the firmware's path; {LINK_HINT}")
+    path = Path(path)
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InvalidInput(f"The firmware file {path} does not exist", LINK_HINT) from None
+    except IsADirectoryError:
+        raise InvalidInput(
+            f"The firmware path {path} is a folder", f"pass the firmware file; {LINK_HINT}"
+        ) from None
+    except OSError as err:
+        raise InvalidInput(
+            f"Cannot read the firmware file {path}: {err.strerror or err}",
+            "check the path and its permissions",
+        ) from None
     except (ValueError, UnicodeDecodeError) as err:
         raise InvalidInput(f"The firmware file {path} is not JSON ({err})", LINK_HINT) from None
     if not isinstance(data, dict):
@@ -42,9 +57,11 @@ def read_firmware(path: Path) -> Firmware:
     if missing:
         raise InvalidInput(f"The firmware file {path} lacks {' and '.join(missing)}", LINK_HINT)
     bc_idx = data["bc_idx"]
-    if not isinstance(bc_idx, int) or isinstance(bc_idx, bool) or bc_idx < 0:
+    if not is_bytecode_slot(bc_idx):
         raise InvalidInput(
-            f"bc_idx in {path} must be a slot number (0 or more), not {bc_idx!r}", LINK_HINT
+            f"bc_idx in {path} must be a bytecode slot, 0 or 1 (the device's two slots), "
+            f"not {shown_value(bc_idx)}",
+            "link the firmware for the slot the device does not run: `ztc link ... --bc 0|1 -J`",
         )
     bcbin = data["bcbin"]
     try:
@@ -55,6 +72,12 @@ def read_firmware(path: Path) -> Firmware:
         raise InvalidInput(f"bcbin in {path} is not valid base64", LINK_HINT) from None
     if not bytecode:
         raise InvalidInput(f"bcbin in {path} is empty", LINK_HINT)
+    if len(bytecode) > MAX_BYTECODE_BYTES:
+        raise InvalidInput(
+            f"The bytecode in {path} is {len(bytecode)} bytes, more than any device's slot "
+            f"({MAX_BYTECODE_BYTES} at most)",
+            LINK_HINT,
+        )
     return Firmware(bytecode=bytecode, bc_idx=bc_idx)
 
 

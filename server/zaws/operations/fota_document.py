@@ -5,6 +5,11 @@ The document is `{"operation": "fota", "bc_crc": MD5 hex, "bc_size": bytes, "bc_
 placeholder with a presigned GET URL (signed with the job's role) when a device fetches the job.
 This module builds documents, checks them, and maps the object URL inside a placeholder back to
 its bucket and key, so verification and the tests' device playback can resolve it as AWS would.
+
+The ranges are the device's: a Zerynth VM's flash holds bytecode slots 0 and 1 (the stdlib `fota`
+module's layouts; `fota.attempt(bcslot, vmslot)` takes that index), and the library erases
+`bc_size` bytes of the slot before downloading, so a size beyond any microcontroller's flash (and
+beyond what verification downloads) cannot work.
 """
 
 from __future__ import annotations
@@ -21,6 +26,8 @@ MD5_HEX = re.compile(r"^[0-9a-f]{32}$")
 REGIONAL_HOST = re.compile(r"^s3[.-](?P<region>[a-z0-9-]+)\.amazonaws\.com$")
 VIRTUAL_HOST = re.compile(r"^(?P<bucket>.+)\.s3(?:[.-](?P<region>[a-z0-9-]+))?\.amazonaws\.com$")
 MIN_DURATION_S, MAX_DURATION_S = 60, 3600  # AWS's limits of presignedUrlConfig.expiresInSec
+BYTECODE_SLOTS = (0, 1)
+MAX_BYTECODE_BYTES = 64 * 1024 * 1024
 REMAKE_HINT = "start the job again with `zaws iot-fota-start` (the firmware file is re-read)"
 
 
@@ -91,11 +98,12 @@ def check_document(document: object) -> list[Finding]:
                 REMAKE_HINT,
             )
         )
-    if not _whole(document.get("bc_idx"), minimum=0):
+    slot = document.get("bc_idx")
+    if not is_bytecode_slot(slot):
         found.append(
             error(
                 "document.bc_idx",
-                f"bc_idx must be a bytecode slot number, not {document.get('bc_idx')!r}",
+                f"bc_idx must be a bytecode slot, 0 or 1, not {shown_value(slot)}",
                 REMAKE_HINT,
             )
         )
@@ -108,11 +116,12 @@ def check_document(document: object) -> list[Finding]:
                 REMAKE_HINT,
             )
         )
-    if not _whole(document.get("bc_size"), minimum=1):
+    if not _whole(document.get("bc_size"), minimum=1, maximum=MAX_BYTECODE_BYTES):
         found.append(
             error(
                 "document.bc_size",
-                f"bc_size must be the bytecode's size in bytes, not {document.get('bc_size')!r}",
+                f"bc_size must be the bytecode's size in bytes (1 to {MAX_BYTECODE_BYTES}), "
+                f"not {shown_value(document.get('bc_size'))}",
                 REMAKE_HINT,
             )
         )
@@ -137,5 +146,16 @@ def check_document(document: object) -> list[Finding]:
     return found
 
 
-def _whole(value: object, *, minimum: int) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= minimum
+def is_bytecode_slot(value: object) -> bool:
+    """0 or 1 as a JSON integer (not true, 1.0 or "1", which the device compares unequal)."""
+    return _whole(value, minimum=BYTECODE_SLOTS[0], maximum=BYTECODE_SLOTS[-1])
+
+
+def _whole(value: object, *, minimum: int, maximum: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and minimum <= value <= maximum
+
+
+def shown_value(value: object) -> str:
+    """The value as a message shows it: short even when it is a 10**30 or a long string."""
+    text = repr(value)
+    return text if len(text) <= 40 else f"{text[:37]}..."
