@@ -122,6 +122,50 @@ def test_a_url_validity_out_of_range_and_other_problems_are_all_reported_at_once
     assert all(f.hint for f in result.findings)
 
 
+def test_a_document_with_a_slot_the_device_cannot_use_is_caught(
+    aws: AwsSettings, job: FotaStarted, boto: Any
+) -> None:
+    broken = {**job.document, "bc_idx": 10**30}
+    boto("s3").put_object(
+        Bucket=job.bucket, Key=job.job_document_key, Body=json.dumps(broken).encode()
+    )
+    result = verify_fota_job(job.job_id, aws=aws)
+    assert failed(result) == ["document.bc_idx"]
+    assert "0 or 1" in result.findings[0].message
+
+
+def outside_job(boto: Any, job: FotaStarted, job_id: str, role_arn: str) -> None:
+    """A job made with plain boto3 (the emulator does not refuse what AWS would)."""
+    boto("iot").create_job(
+        jobId=job_id,
+        targets=[boto("iot").describe_thing(thingName="dev_0")["thingArn"]],
+        documentSource=job.document_source,
+        presignedUrlConfig={"roleArn": role_arn, "expiresInSec": 600},
+    )
+
+
+def test_a_role_of_another_account_is_caught_not_confused_with_ours(
+    aws: AwsSettings, job: FotaStarted, stage: FotaStage, boto: Any
+) -> None:
+    # This account has a sound role of the same name: verification used to inspect it instead.
+    outside_job(boto, job, "foreign", f"arn:aws:iam::111122223333:role/{stage.role}")
+    result = verify_fota_job("foreign", aws=aws)
+    assert failed(result) == ["role.account"]
+    assert "111122223333" in result.findings[0].message and result.findings[0].hint
+
+
+def test_a_role_arn_whose_path_is_not_the_roles_is_caught(
+    aws: AwsSettings, job: FotaStarted, stage: FotaStage, boto: Any
+) -> None:
+    outside_job(boto, job, "pathed", f"arn:aws:iam::123456789012:role/other/{stage.role}")
+    assert failed(verify_fota_job("pathed", aws=aws)) == ["role.exists"]
+
+
+def test_a_malformed_role_arn_is_caught(aws: AwsSettings, job: FotaStarted, boto: Any) -> None:
+    outside_job(boto, job, "malformed", "arn:aws:iam::123456789012:user/someone")
+    assert failed(verify_fota_job("malformed", aws=aws)) == ["role.arn"]
+
+
 def test_a_job_made_outside_zaws_is_verified_from_its_document_source(
     aws: AwsSettings, job: FotaStarted, boto: Any
 ) -> None:

@@ -92,9 +92,12 @@ def role_name(role_arn: str) -> str:
 
 
 def role_findings(iam: IAMClient, role_arn: str, bucket: str, key: str) -> list[Finding]:
-    """Every reason the role would not let AWS IoT presign a download of `bucket/key`."""
+    """Every reason the role would not let AWS IoT presign a download of `bucket/key`.
+
+    `role_arn` is a role ARN of the caller's account and partition (fota_role checks that)."""
     name = role_name(role_arn)
-    object_arn = f"arn:aws:s3:::{bucket}/{key}"
+    partition = role_arn.split(":", 2)[1]
+    object_arn = f"arn:{partition}:s3:::{bucket}/{key}"
     setup_hint = f"run `zaws fota-setup --bucket {bucket} --role {name}`"
     try:
         role = iam.get_role(RoleName=name)["Role"]
@@ -118,6 +121,15 @@ def role_findings(iam: IAMClient, role_arn: str, bucket: str, key: str) -> list[
                 )
             ]
         raise
+    if role.get("Arn") != role_arn:  # names are unique in an account, whatever the path
+        return [
+            error(
+                "role.exists",
+                f"The job's role {role_arn} does not exist (the role {name!r} of this account is "
+                f"{role.get('Arn')}): AWS IoT cannot presign the download",
+                f"start the job again with `zaws iot-fota-start` and the role {name}",
+            )
+        ]
     found: list[Finding] = []
     if not trusts_service(role.get("AssumeRolePolicyDocument")):
         found.append(

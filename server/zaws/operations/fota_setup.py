@@ -2,7 +2,9 @@
 
 The seed only says "an S3 read role must be assigned"; this makes it one command. The role trusts
 AWS IoT (iot.amazonaws.com) and may only read objects of that one bucket. Existing resources are
-left as they are, and reported as such.
+left as they are, and reported as such. The role may be named by a full ARN of the caller's
+account (its path is kept when the role is created); one of another account or partition, which
+no job of this account could use, is refused before the bucket is made (see fota_role).
 """
 
 from __future__ import annotations
@@ -52,15 +54,24 @@ class FotaSetupDone:
 
 
 def fota_setup(bucket: str, role: str, *, aws: AwsSettings) -> FotaSetupDone:
-    from botocore.exceptions import ClientError
-
     from zaws.aws.clients import AwsClients
-    from zaws.aws.errors import aws_errors, is_not_found
+    from zaws.aws.errors import aws_errors
     from zaws.errors import NotFound
     from zaws.operations.aws_lookups import bucket_region
+    from zaws.operations.fota_role import (
+        check_same_role,
+        check_usable,
+        existing_role_arn,
+        parse_role,
+    )
 
     name, _ = parse_bucket(bucket)
+    ref = parse_role(role)
     clients = AwsClients(aws)
+    check_usable(ref, clients, doing="a FOTA job of this account")
+    arn = existing_role_arn(clients.iam, ref)
+    if arn is not None:
+        check_same_role(ref, arn)
     s3 = clients.s3()
     bucket_created = False
     try:
@@ -77,16 +88,13 @@ def fota_setup(bucket: str, role: str, *, aws: AwsSettings) -> FotaSetupDone:
                 )
             bucket_created = True
 
-    role_name = role.rsplit("/", 1)[-1]
+    role_name = ref.name
     role_created = False
-    with aws_errors(f"checking IAM role {role_name}"):
-        try:
-            arn = clients.iam.get_role(RoleName=role_name)["Role"]["Arn"]
-        except ClientError as err:
-            if not is_not_found(err):
-                raise
+    if arn is None:
+        with aws_errors(f"creating IAM role {role_name}"):
             arn = clients.iam.create_role(
                 RoleName=role_name,
+                Path=ref.path,
                 AssumeRolePolicyDocument=json.dumps(trust_policy()),
                 Description="Lets AWS IoT presign firmware downloads for Zerynth FOTA jobs",
             )["Role"]["Arn"]

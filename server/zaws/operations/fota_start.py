@@ -1,8 +1,9 @@
 """`iot-fota-start`: upload new bytecode to S3 and start an AWS IoT job for things to fetch it.
 
-Steps: check the firmware file, the duration and the rollout options; resolve the targets (things,
-the project's things, or a thing group kept in step with the project) and check they exist, with
-the role and the bucket's region; upload the bytecode and the job document under
+Steps: check the firmware file, the role, the bucket, the duration and the rollout options; resolve
+the targets (things, the project's things, or a thing group kept in step with the project) and
+check they exist, with the role (a full ARN is used as given, see fota_role) and the bucket's
+region; upload the bytecode and the job document under
 `<bucket>/<label>/fota-<time>-<random>-bc` and `-job`; create the job
 `fota-<label>-<time>-<random>` with the document as its source and a presigned-URL config (role,
 validity). The random part makes ids unique even for two starts in the same second (AWS refuses a
@@ -32,6 +33,7 @@ from zaws.operations.fota_document import (
     build_document,
     s3_url,
 )
+from zaws.operations.fota_role import parse_role
 from zaws.operations.fota_targets import FotaTargets, ResolvedTargets, check_targets
 
 if TYPE_CHECKING:
@@ -126,7 +128,13 @@ class FotaStarted:
 
 def parse_bucket(bucket: str) -> tuple[str, str]:
     """`s3://name/prefix` or `name`: (bucket name, key prefix ending in / or empty)."""
-    rest = bucket.removeprefix("s3://").strip("/")
+    rest = bucket.strip().removeprefix("s3://").strip("/")
+    if not rest:
+        raise InvalidInput(
+            "A bucket is required",
+            "pass the S3 bucket for the firmware as NAME or s3://NAME "
+            "(`zaws fota-setup --bucket NAME --role ROLE` creates it)",
+        )
     name, _, prefix = rest.partition("/")
     if not re.fullmatch(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", name):
         raise InvalidInput(
@@ -179,7 +187,7 @@ def _unused_job_id(iot: IoTClient, label: str, stamp: int) -> tuple[str, str]:
 
 def start_fota(
     thing: str,
-    firmware: Path,
+    firmware: Path | str,
     bucket: str,
     role: str,
     *,
@@ -203,7 +211,7 @@ def start_fota(
 
 def start_fota_campaign(
     targets: FotaTargets,
-    firmware: Path,
+    firmware: Path | str,
     bucket: str,
     role: str,
     *,
@@ -221,17 +229,19 @@ def start_fota_campaign(
     opened = ThingProject.open(project) if project is not None else None
     check_targets(targets, opened)
     image = read_firmware(firmware)
+    parse_role(role)
     bucket_name, prefix = parse_bucket(bucket)
 
     from zaws.aws.clients import AwsClients
     from zaws.aws.errors import aws_errors
-    from zaws.operations.aws_lookups import FotaClients, bucket_region, role_arn
+    from zaws.operations.aws_lookups import FotaClients, bucket_region
+    from zaws.operations.fota_role import role_for_job
     from zaws.operations.fota_targets import resolve_targets
     from zaws.operations.fota_verify import verify_fota_job
 
     clients = FotaClients(AwsClients(aws))
     s3_by_region = clients.s3
-    role_arn_value = role_arn(clients.iam, role)
+    role_arn_value = role_for_job(clients.clients, role)
     region = bucket_region(s3_by_region(), bucket_name)
     resolved = resolve_targets(targets, iot=clients.iot, project=opened)
 

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from mypy_boto3_iot import IoTClient
 
 GROUP_NAME = re.compile(r"^[a-zA-Z0-9:_-]{1,128}$")
+THING_NAME = GROUP_NAME  # AWS IoT's pattern for both
 TARGETS_HINT = "name one or more things, or pass --project PATH with --all-things or --thing-group"
 
 
@@ -48,6 +49,16 @@ class ResolvedTargets:
 
 def check_targets(targets: FotaTargets, project: ThingProject | None) -> None:
     """The choice of targets is coherent; no AWS call."""
+    for name in targets.things:
+        if not name.strip():
+            raise InvalidInput("A thing name is required (an empty one was given)", TARGETS_HINT)
+        if not THING_NAME.match(name):
+            raise InvalidInput(
+                f"{name!r} is not a valid thing name",
+                "use 1-128 characters of letters, digits, ':', '_' and '-'",
+            )
+    if targets.thing_group is not None and not targets.thing_group.strip():
+        raise InvalidInput("A thing group name is required (an empty one was given)", TARGETS_HINT)
     chosen = sum([bool(targets.things), targets.all_project_things, bool(targets.thing_group)])
     if chosen != 1:
         raise InvalidInput("Choose the targets of the FOTA job one way", TARGETS_HINT)

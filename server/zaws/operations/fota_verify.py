@@ -2,11 +2,11 @@
 
 It reads the job and its document, checks the document has what the Zerynth device library needs,
 resolves the presigned-URL placeholder as AWS would (a presigned GET of that S3 object), downloads
-the firmware and checks its size and MD5 against the document, checks the role exists, trusts AWS
-IoT and may read the object, and that the URL validity is within AWS's 60-3600 s. Every problem is
-reported at once, each with what to do. The download is signed with the caller's credentials (a
-role trusting only AWS IoT cannot be assumed by a user): the role's own access is checked by
-reading its policies.
+the firmware and checks its size and MD5 against the document, checks the role is one of this
+account and partition (AWS IoT can use no other), exists, trusts AWS IoT and may read the object,
+and that the URL validity is within AWS's 60-3600 s. Every problem is reported at once, each with
+what to do. The download is signed with the caller's credentials (a role trusting only AWS IoT
+cannot be assumed by a user): the role's own access is checked by reading its policies.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from zaws.aws.settings import AwsSettings
 from zaws.errors import NotFound, ZawsError
 from zaws.operations.aws_lookups import FotaClients
 from zaws.operations.fota_document import (
+    MAX_BYTECODE_BYTES,
     MAX_DURATION_S,
     MIN_DURATION_S,
     REMAKE_HINT,
@@ -39,7 +40,6 @@ from zaws.operations.fota_findings import Finding, error
 if TYPE_CHECKING:
     from mypy_boto3_iot.type_defs import DescribeJobResponseTypeDef, JobTypeDef
 
-MAX_FIRMWARE_BYTES = 64 * 1024 * 1024
 DESCRIBED_SOURCE = re.compile(r"\(document (https://\S+)\)")
 
 
@@ -125,9 +125,14 @@ def verify_fota_job(
     ):
         from zaws.aws.errors import aws_errors
         from zaws.operations.fota_iam import role_findings
+        from zaws.operations.fota_role import caller_account, job_role_findings
 
-        with aws_errors(f"inspecting the role of job {job_id}"):
-            found = role_findings(clients.iam, str(role_arn), location.bucket, location.key)
+        found = job_role_findings(
+            str(role_arn), account=caller_account(clients.clients), region=clients.clients.region
+        )
+        if not found:
+            with aws_errors(f"inspecting the role of job {job_id}"):
+                found = role_findings(clients.iam, str(role_arn), location.bucket, location.key)
         result.findings.extend(found)
         if not found:
             result.passed.append("role")
@@ -259,7 +264,7 @@ def _download(
         )
     try:
         with urllib.request.urlopen(url, timeout=60) as response:
-            data = response.read(MAX_FIRMWARE_BYTES + 1)
+            data = response.read(MAX_BYTECODE_BYTES + 1)
     except urllib.error.HTTPError as err:
         missing = err.code == 404
         result.fail(
