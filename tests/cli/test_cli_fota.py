@@ -157,14 +157,48 @@ def test_a_broken_job_fails_verification_with_every_problem_listed(
         (["{fw}", "{bucket}", "{role}"], "Choose the targets"),
         (["dev_0", "{fw}", "{bucket}", "nobody"], "role 'nobody' does not exist"),
         (["dev_0", "{fw}", "{bucket}", "{role}", "--max-per-minute", "0"], "1-1000"),
+        (["dev_0", "{slot_fw}", "{bucket}", "{role}"], "must be a bytecode slot, 0 or 1"),
+        (["dev_0", "{fw}", "{bucket}", ""], "A role is required"),
+        (["dev_0", "{fw}", "", "{role}"], "A bucket is required"),
+        (["dev_0", "", "{bucket}", "{role}"], "A firmware file is required"),
+        (["", "{fw}", "{bucket}", "{role}"], "A thing name is required"),
+        (
+            ["dev_0", "{fw}", "{bucket}", "arn:aws:iam::111122223333:role/{role}"],
+            "belongs to account 111122223333, not 123456789012",
+        ),
+        (["dev_0", "{fw}", "{bucket}", "arn:aws:iam::1:role/{role}"], "not an IAM role ARN"),
     ],
 )
 def test_start_errors_are_one_clear_line(
-    run_zaws: Any, stage: FotaStage, boto: Any, args: list[str], message: str
+    run_zaws: Any, stage: FotaStage, boto: Any, tmp_path: Path, args: list[str], message: str
 ) -> None:
     boto("iot").create_thing(thingName="dev_0")
-    filled = [a.format(fw=stage.firmware, bucket=stage.bucket, role=stage.role) for a in args]
+    slot_fw = tmp_path / "slot.json"
+    slot_fw.write_text(json.dumps({**json.loads(stage.firmware.read_text()), "bc_idx": 10**30}))
+    filled = [
+        a.format(fw=stage.firmware, slot_fw=slot_fw, bucket=stage.bucket, role=stage.role)
+        for a in args
+    ]
     assert message in one_error_line(run_zaws("iot-fota-start", *filled))
+    assert boto("iot").list_jobs()["jobs"] == []
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--bucket", "fresh-bucket", "--role", ""], "A role is required"),
+        (["--bucket", "", "--role", "reader"], "A bucket is required"),
+        (
+            ["--bucket", "fresh-bucket", "--role", "arn:aws:iam::111122223333:role/reader"],
+            "belongs to account 111122223333",
+        ),
+    ],
+)
+def test_setup_errors_are_one_clear_line(
+    run_zaws: Any, aws: AwsSettings, boto: Any, args: list[str], message: str
+) -> None:
+    assert message in one_error_line(run_zaws("fota-setup", *args))
+    assert boto("s3").list_buckets()["Buckets"] == []
 
 
 @pytest.mark.parametrize("command", ["iot-fota-verify", "iot-fota-describe"])

@@ -27,7 +27,8 @@ STATUS_STYLE = {
 
 
 @click.argument("things", nargs=-1, metavar="[THING]...")
-@click.argument("firmware", type=click.Path(dir_okay=False, path_type=Path))
+# A str: click would make "" Path("."), and the operation says an empty path is missing.
+@click.argument("firmware", type=click.Path(dir_okay=False))
 @click.argument("s3_bucket")
 @click.argument("s3_role")
 @click.option(
@@ -57,7 +58,7 @@ def iot_fota_start(
     ctx: click.Context,
     /,
     things: tuple[str, ...],
-    firmware: Path,
+    firmware: str,
     s3_bucket: str,
     s3_role: str,
     duration: int,
