@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from tests.project.test_thing_project import original_project
+
 
 def one_error_line(result: Any) -> str:
     assert result.returncode != 0
@@ -106,3 +108,112 @@ def test_set_active_thing_does_not_import_boto3(project: Path, run_zaws: Any) ->
     assert "zaws.operations.set_active_thing" in imported
     heavy = {"boto3", "botocore", "rich", "click"}
     assert not any(name.split(".")[0] in heavy for name in imported)
+
+
+# -- set-active-thing: the fast path (`zaws.cli`, as the `zaws` script) and click (`zaws`) ---------
+BOTH_PATHS = pytest.mark.parametrize("entry", ["zaws.cli", "zaws"], ids=["fast", "click"])
+
+
+def run_local(entry: str, *args: str, home: Path) -> subprocess.CompletedProcess[str]:
+    """`zaws ARGS` for commands that need no AWS: through the fast path or straight to click."""
+    environment = {**os.environ, "ZAWS_HOME": str(home)}
+    environment.pop("ZAWS_DEBUG", None)
+    return subprocess.run(
+        [sys.executable, "-m", entry, *args], capture_output=True, text=True, env=environment
+    )
+
+
+@pytest.fixture
+def hand_made(tmp_path: Path) -> Path:
+    """Project `p` (dev_0..dev_2) beside project `other` (dev_0..dev_2), as the original writes."""
+    original_project(tmp_path / "other", ["dev_0", "dev_1", "dev_2"])
+    return original_project(tmp_path / "p", ["dev_0", "dev_1", "dev_2"])
+
+
+@BOTH_PATHS
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--thing-name", ".."], "The thing name '..'"),
+        (["--thing-name", "../../other/.aws_things_resources/dev_2"], "characters AWS does not"),
+        (["--thing-name", "dev_1/../../../other/.aws_things_resources/dev_2"], "thing name"),
+        (["--thing-id", "²"], "'²' is not a valid integer"),
+        (["--thing-id", "9" * 5000], "is not a valid integer"),
+    ],
+)
+def test_set_active_thing_refuses_what_is_not_a_thing(
+    hand_made: Path, tmp_path: Path, entry: str, args: list[str], expected: str
+) -> None:
+    result = run_local(entry, "set-active-thing", str(hand_made), *args, home=tmp_path)
+    assert expected in one_error_line(result)
+    assert not (hand_made / "private.pem.key").exists()
+
+
+@BOTH_PATHS
+@pytest.mark.parametrize(
+    ("zawsconf", "expected"),
+    [
+        (b'{"thing_base_name": "dev", "last_thing_id": 1e400}', "last_thing_id"),
+        (b'{"thing_base_name": "d\xffv", "last_thing_id": 2}', "not valid UTF-8"),
+        (b'{"thing_base_name": null, "last_thing_id": 2}', "thing_base_name"),
+    ],
+)
+def test_set_active_thing_with_a_corrupted_zawsconf(
+    hand_made: Path, tmp_path: Path, entry: str, zawsconf: bytes, expected: str
+) -> None:
+    (hand_made / ".zawsconf").write_bytes(zawsconf)
+    result = run_local(entry, "set-active-thing", str(hand_made), "--thing-id", "1", home=tmp_path)
+    line = one_error_line(result)
+    assert result.returncode == 1
+    assert expected in line and ".zawsconf" in line
+
+
+@BOTH_PATHS
+def test_set_active_thing_that_cannot_write_says_which_file(
+    hand_made: Path, tmp_path: Path, entry: str
+) -> None:
+    (hand_made / "private.pem.key").mkdir()  # a folder where the key must go
+    result = run_local(entry, "set-active-thing", str(hand_made), "--thing-id", "1", home=tmp_path)
+    assert result.returncode == 1
+    assert "private.pem.key" in one_error_line(result)
+
+
+@BOTH_PATHS
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_set_active_thing_in_a_read_only_project(
+    hand_made: Path, tmp_path: Path, entry: str
+) -> None:
+    hand_made.chmod(0o555)
+    try:
+        result = run_local(entry, "set-active-thing", str(hand_made), home=tmp_path)
+    finally:
+        hand_made.chmod(0o755)
+    assert result.returncode == 1
+    assert "ermission denied" in one_error_line(result)
+
+
+@BOTH_PATHS
+@pytest.mark.parametrize(
+    "options",
+    [["--local"], ["--profile", "x"], ["--region=eu-west-1", "--local"], ["--endpoint-url", "u"]],
+)
+def test_global_options_after_set_active_thing(
+    hand_made: Path, tmp_path: Path, entry: str, options: list[str]
+) -> None:
+    args = ["set-active-thing", str(hand_made), "--thing-id", "2", *options, "-J"]
+    result = run_local(entry, *args, home=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["thing_name"] == "dev_2"
+
+
+def test_global_options_after_any_command_name(hand_made: Path, tmp_path: Path) -> None:
+    result = run_local("zaws.cli", "emulator", "status", "--local", "-J", home=tmp_path)
+    assert "No such option" not in result.stderr and "not running" in result.stdout
+    listing = run_local("zaws.cli", "list-things", str(hand_made), "--json", home=tmp_path)
+    assert listing.returncode == 0 and len(json.loads(listing.stdout)["things"]) == 3
+
+
+def test_an_unknown_option_is_one_line_too(hand_made: Path, tmp_path: Path) -> None:
+    result = run_local("zaws.cli", "set-active-thing", str(hand_made), "--lokal", home=tmp_path)
+    assert result.returncode == 2
+    assert "No such option '--lokal'" in one_error_line(result)

@@ -18,6 +18,15 @@ from zaws.cli.entry import parse_set_active
             ("p", 0, None, False),
         ),
         (["--json", "set-active-thing", "p", "--thing-id", "12"], ("p", 12, None, True)),
+        (["set-active-thing", "p", "--thing-id", "2", "--local"], ("p", 2, None, False)),
+        (
+            ["set-active-thing", "p", "--profile", "x", "--region=r", "--thing-id=4", "-J"],
+            ("p", 4, None, True),
+        ),
+        (
+            ["set-active-thing", "--endpoint-url", "u", "p", "--thing-name=a"],
+            ("p", None, "a", False),
+        ),
     ],
 )
 def test_plain_forms_are_parsed(argv: list[str], parsed: tuple[object, ...]) -> None:
@@ -34,6 +43,12 @@ def test_plain_forms_are_parsed(argv: list[str], parsed: tuple[object, ...]) -> 
         ["set-active-thing", "p", "--thing-id", "1", "--thing-name", "a"],
         ["set-active-thing", "p", "q"],
         ["--verbose", "set-active-thing", "p"],
+        ["set-active-thing", "p", "--thing-id", "²"],
+        ["set-active-thing", "p", "--thing-id", "٣"],
+        ["set-active-thing", "p", "--thing-id", "9" * 31],
+        ["set-active-thing", "p", "--thing-id="],
+        ["set-active-thing", "p", "--profile"],
+        ["set-active-thing", "--", "p"],
     ],
 )
 def test_anything_else_goes_to_the_full_command_line(argv: list[str]) -> None:

@@ -12,20 +12,23 @@ import sys
 
 GLOBAL_FLAGS = {"--local", "-J", "--json"}
 GLOBAL_VALUES = {"--profile", "--region", "--endpoint-url"}
+JSON_FLAGS = {"-J", "--json"}
+LONGEST_THING_ID = 30  # digits; more is no thing (names are at most 128 characters)
 
 
 def parse_set_active(argv: list[str]) -> tuple[str, int | None, str | None, bool] | None:
-    """(project, thing id, thing name, as JSON) for a plain set-active-thing, else None."""
+    """(project, thing id, thing name, as JSON) for a plain set-active-thing, else None.
+
+    Global options are taken before and after the command name, as the full command line takes
+    them; set-active-thing is local, so only -J/--json matters here.
+    """
     as_json = False
     rest = list(argv)
     while rest and rest[0] != "set-active-thing":
-        option = rest.pop(0)
-        if option in GLOBAL_FLAGS:
-            as_json |= option in {"-J", "--json"}
-        elif option in GLOBAL_VALUES and rest:
-            rest.pop(0)
-        else:
+        taken = _global_option(rest)
+        if taken is None:
             return None
+        as_json |= taken
     if not rest:
         return None
     rest.pop(0)
@@ -33,22 +36,48 @@ def parse_set_active(argv: list[str]) -> tuple[str, int | None, str | None, bool
     thing_id: int | None = None
     thing_name: str | None = None
     while rest:
-        item = rest.pop(0)
-        if item in {"-J", "--json"}:
-            as_json = True
-        elif item == "--thing-id" and rest and rest[0].lstrip("-").isdigit():
-            thing_id = int(rest.pop(0))
-        elif item == "--thing-name" and rest:
-            thing_name = rest.pop(0)
+        item = rest[0]
+        option, equals, inline = item.partition("=")
+        if option in {"--thing-id", "--thing-name"}:
+            rest.pop(0)
+            if not equals and not rest:
+                return None
+            value = inline if equals else rest.pop(0)
+            if option == "--thing-name":
+                thing_name = value
+            elif _is_thing_id(value):
+                thing_id = int(value)
+            else:
+                return None  # click says what is wrong with it
         elif not item.startswith("-") and project is None:
-            project = item
+            project = rest.pop(0)
         else:
-            return None
+            taken = _global_option(rest)
+            if taken is None:
+                return None
+            as_json |= taken
     if project is None or (thing_id is not None and thing_name is not None):
         return None
     if thing_id is None and thing_name is None:
         thing_id = 0  # the original's default
     return project, thing_id, thing_name, as_json
+
+
+def _global_option(rest: list[str]) -> bool | None:
+    """Take one global option off `rest`: True for -J/--json, False for another, None if not one."""
+    option, equals, _ = rest[0].partition("=")
+    if rest[0] in GLOBAL_FLAGS:
+        return rest.pop(0) in JSON_FLAGS
+    if option in GLOBAL_VALUES and (equals or len(rest) > 1):
+        del rest[: 1 if equals else 2]
+        return False
+    return None
+
+
+def _is_thing_id(value: str) -> bool:
+    """ASCII digits only: str.isdigit() also accepts '²', which int() then refuses."""
+    digits = value[1:] if value.startswith("-") else value
+    return 0 < len(digits) <= LONGEST_THING_ID and digits.isascii() and digits.isdigit()
 
 
 def main() -> None:
@@ -63,21 +92,44 @@ def main() -> None:
 
         full_main()
         return
+    sys.exit(set_active(*plain))
+
+
+def set_active(project: str, thing_id: int | None, thing_name: str | None, as_json: bool) -> int:
+    """Run the plain set-active-thing; every failure is one line on stderr and an exit code."""
     from pathlib import Path
 
     from zaws.errors import ZawsError
     from zaws.operations.set_active_thing import set_active_thing
 
-    project, thing_id, thing_name, as_json = plain
     try:
         active = set_active_thing(Path(project), thing_id=thing_id, thing_name=thing_name)
+        if as_json:
+            import json
+
+            print(json.dumps(active.to_dict(), indent=2))
+        else:
+            print(f"Active thing: {active.thing_name}")
     except ZawsError as err:
         hint = f" -- {err.hint}" if err.hint else ""
         print(f"zaws: error: {err.message}{hint}", file=sys.stderr)
-        sys.exit(1)
-    if as_json:
-        import json
+        return 1
+    except KeyboardInterrupt:
+        print("zaws: interrupted", file=sys.stderr)
+        return 130
+    except OSError as err:
+        where = err.filename if err.filename is not None else project
+        print(f"zaws: error: cannot use {where}: {err.strerror or err}", file=sys.stderr)
+        return 1
+    except Exception as err:
+        import os
 
-        print(json.dumps(active.to_dict(), indent=2))
-    else:
-        print(f"Active thing: {active.thing_name}")
+        if os.environ.get("ZAWS_DEBUG"):
+            raise
+        print(
+            f"zaws: internal error: {type(err).__name__}: {err} -- this is a bug; rerun with "
+            "ZAWS_DEBUG=1 for the traceback and report it",
+            file=sys.stderr,
+        )
+        return 70
+    return 0

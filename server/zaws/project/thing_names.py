@@ -49,7 +49,7 @@ def is_thing_name(name: object) -> bool:
     return isinstance(name, str) and _THING_NAME.fullmatch(name) is not None
 
 
-def check_thing_name(name: object, *, source: str = "--thing-name") -> str:
+def check_thing_name(name: object) -> str:
     """`name` when it is a thing name, else InvalidInput saying what is wrong with it.
 
     The one check for every thing name that comes from a user or a file: a name that passes is
@@ -70,5 +70,5 @@ def check_thing_name(name: object, *, source: str = "--thing-name") -> str:
     shown = repr(name) if len(repr(name)) <= 60 else repr(name)[:57] + "..."
     raise InvalidInput(
         f"The thing name {shown} {problem}",
-        f"pass a thing name ({source}): 1 to 128 letters, digits, ':', '_' and '-'",
+        "a thing name is 1 to 128 letters, digits, ':', '_' and '-'",
     )
