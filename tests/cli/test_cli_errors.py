@@ -217,3 +217,31 @@ def test_an_unknown_option_is_one_line_too(hand_made: Path, tmp_path: Path) -> N
     result = run_local("zaws.cli", "set-active-thing", str(hand_made), "--lokal", home=tmp_path)
     assert result.returncode == 2
     assert "No such option '--lokal'" in one_error_line(result)
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["demo\nproject"], "U+000A"),
+        (["a\\b"], "path separator"),
+        (["demo", "--aws-policy-name", "bad policy"], "not a valid AWS IoT policy name"),
+    ],
+)
+def test_thing_project_from_template_refuses_bad_names_before_writing(
+    tmp_path: Path, args: list[str], expected: str
+) -> None:
+    parent = tmp_path / "projects"
+    parent.mkdir()
+    name, *options = args
+    result = run_local(
+        "zaws.cli",
+        "thing-project-from-template",
+        name,
+        str(parent),
+        "--aws-endpoint",
+        "e",
+        *options,
+        home=tmp_path,
+    )
+    assert expected in one_error_line(result)
+    assert list(parent.iterdir()) == []

@@ -1,20 +1,25 @@
 """`thing-project-from-template`: a new device project from zaws's AWS IoT template.
 
-Steps: refuse an existing folder; fill in the endpoint (given, or the account's ATS data endpoint
-when credentials are available); write the template into a hidden temporary folder and rename it
-into place, so a failure never leaves a half-made project.
+Steps: refuse a name that is not a plain folder name (control characters, path separators) and a
+policy name create-policy would refuse, before anything is written; refuse an existing folder;
+fill in the endpoint (given, or the account's ATS data endpoint when credentials are available);
+write the template into a hidden temporary folder and rename it into place, so a failure never
+leaves a half-made project.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
+import unicodedata
 from dataclasses import asdict, dataclass
 from importlib import resources
 from pathlib import Path
 
 from zaws.aws.settings import AwsSettings
 from zaws.errors import InvalidInput, ZawsError
+from zaws.operations.create_policy import check_policy_name
 from zaws.project import layout
 from zaws.project.atomic_files import write_json
 
@@ -41,8 +46,9 @@ def create_project(
     policy_name: str | None = None,
     aws: AwsSettings | None = None,
 ) -> ProjectCreated:
-    if not name or name in {".", ".."} or "/" in name or "\0" in name:
-        raise InvalidInput(f"{name!r} is not a usable project name", "use a plain folder name")
+    check_project_name(name)
+    if policy_name is not None:
+        check_policy_name(policy_name)
     parent = Path(parent).expanduser().resolve()
     target = parent / name
     if target.exists():
@@ -79,6 +85,26 @@ def create_project(
         policy_name=policy_name or "",
         endpoint_note=note,
     )
+
+
+def check_project_name(name: str) -> None:
+    """A plain folder name: not empty, not `.`/`..`, no path separator, no control character."""
+    hint = "use a plain folder name (letters, digits, '-', '_', '.')"
+    if not name.strip() or name in {".", ".."}:
+        raise InvalidInput(f"{name!r} is not a usable project name", hint)
+    separators = {"/", "\\", os.sep, os.altsep or "/"} & set(name)
+    if separators:
+        shown = " ".join(repr(c) for c in sorted(separators))
+        raise InvalidInput(
+            f"The project name {name!r} contains a path separator ({shown})",
+            "pass the parent folder as PATH and a plain folder name as NAME",
+        )
+    control = sorted({c for c in name if unicodedata.category(c).startswith("C")})
+    if control:
+        shown = ", ".join(f"U+{ord(c):04X}" for c in control)
+        raise InvalidInput(
+            f"The project name {name!r} contains control or invisible characters ({shown})", hint
+        )
 
 
 def _account_endpoint(aws: AwsSettings | None) -> tuple[str, str | None]:
