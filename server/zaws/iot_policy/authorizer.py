@@ -11,7 +11,6 @@ for the action's statements and a match or two; decisions are also cached, since
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -19,14 +18,9 @@ from zaws.iot_policy.arns import Request
 from zaws.iot_policy.compiled import CompiledPolicy, CompiledStatement
 from zaws.iot_policy.context import ConnectionContext
 from zaws.iot_policy.decision import Decision, StatementRef, UnmetCondition
+from zaws.iot_policy.matcher import ResourceMatcher, bind_resources, request_head
 from zaws.iot_policy.variables import ContextValues
-from zaws.iot_policy.wildcard import (
-    Variable,
-    compiled,
-    has_wildcards,
-    render_regex,
-    render_text,
-)
+from zaws.iot_policy.wildcard import Variable
 
 DECISION_CACHE_SIZE = 4096
 
@@ -34,42 +28,31 @@ DECISION_CACHE_SIZE = 4096
 @dataclass(frozen=True, slots=True)
 class BoundStatement:
     ref: StatementRef
-    exact: frozenset[str]
-    regex: re.Pattern[str] | None
+    resources: ResourceMatcher
     not_resource: bool
     unmet: str | None  # the first condition that does not hold for this connection
     unresolved: tuple[str, ...]  # variables of its resources left as `${...}` text
 
     def matches(self, resource: str) -> bool:
-        hit = resource in self.exact or (
-            self.regex is not None and self.regex.fullmatch(resource) is not None
-        )
-        return hit != self.not_resource
+        return self.resources.matches(resource) != self.not_resource
 
 
-def bind(statement: CompiledStatement, values: ContextValues) -> BoundStatement:
+def bind(statement: CompiledStatement, values: ContextValues, head: str | None) -> BoundStatement:
     lookup = values.variable
-    exact = set()
-    sources = []
     unresolved = dict.fromkeys(
         part.text
         for pattern in statement.resources
         for part in pattern
         if isinstance(part, Variable) and lookup(part.name) is None
     )
-    for pattern in statement.resources:
-        if has_wildcards(pattern):
-            sources.append(render_regex(pattern, lookup))
-        else:
-            exact.add(render_text(pattern, lookup))
-    regex = compiled("|".join(f"(?:{s})" for s in sources)) if sources else None
     unmet = next(
         (c.describe() for c in statement.statement.conditions if not c.holds(values.key, lookup)),
         None,
     )
     s = statement.statement
     ref = StatementRef(statement.policy, s.index, s.sid, s.effect)
-    return BoundStatement(ref, frozenset(exact), regex, s.not_resource, unmet, tuple(unresolved))
+    matcher = bind_resources(statement.resources, lookup, head)
+    return BoundStatement(ref, matcher, s.not_resource, unmet, tuple(unresolved))
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +60,7 @@ class _ForAction:
     denies: tuple[BoundStatement, ...]
     allows: tuple[BoundStatement, ...]
     unmet: tuple[BoundStatement, ...]  # statements of the action whose conditions do not hold
+    unresolved: tuple[str, ...]  # `${...}` left as text in the Allow statements' resources
 
 
 class Authorizer:
@@ -87,8 +71,9 @@ class Authorizer:
         self.context = context
         self._values = ContextValues(context)
         self._names = tuple(p.name for p in self.policies)
-        self._bound: dict[int, BoundStatement] = {}
-        self._actions: dict[str, _ForAction] = {}
+        self._bound: dict[tuple[int, str | None], BoundStatement] = {}
+        self._actions: dict[tuple[str, str | None], _ForAction] = {}
+        self._head: str | None = None  # the ARN head of the last request (region, account)
         self._decisions: dict[tuple[str, str], Decision] = {}
 
     def check(self, action: str, resource: str) -> Decision:
@@ -109,7 +94,7 @@ class Authorizer:
 
     def evaluate(self, action: str, resource: str) -> Decision:
         """The decision, computed without the decision cache."""
-        statements = self._for_action(action)
+        statements = self._for_action(action, resource)
         for deny in statements.denies:
             if deny.matches(resource):
                 return Decision(False, action, resource, self._names, deny.ref)
@@ -121,35 +106,41 @@ class Authorizer:
             for s in statements.unmet
             if s.ref.effect == "Allow" and s.matches(resource)
         )
-        unresolved = dict.fromkeys(
-            name for s in (*statements.allows, *statements.unmet) for name in s.unresolved
-        )
-        return Decision(False, action, resource, self._names, None, unmet, tuple(unresolved))
+        return Decision(False, action, resource, self._names, None, unmet, statements.unresolved)
 
-    def _for_action(self, action: str) -> _ForAction:
-        found = self._actions.get(action)
+    def _for_action(self, action: str, resource: str) -> _ForAction:
+        head = self._head
+        if head is None or not resource.startswith(head):
+            head = self._head = request_head(resource)
+        if head is not None and ":" in resource[len(head) :]:
+            head = None  # a colon in the topic: only the general expression is exact
+        key = (action, head)
+        found = self._actions.get(key)
         if found is None:
-            found = self._actions[action.lower()] = self._actions[action] = self._bind_action(
-                action
-            )
+            found = self._actions[key] = self._bind_action(action, head)
         return found
 
-    def _bind_action(self, action: str) -> _ForAction:
-        if (known := self._actions.get(action.lower())) is not None:
+    def _bind_action(self, action: str, head: str | None) -> _ForAction:
+        if (known := self._actions.get((action.lower(), head))) is not None:
             return known
         denies, allows, unmet = [], [], []
         for policy in self.policies:
             for statement in policy.statements_for(action):
-                bound = self._bound.get(id(statement))
+                bound = self._bound.get((id(statement), head))
                 if bound is None:
-                    bound = self._bound[id(statement)] = bind(statement, self._values)
+                    bound = self._bound[(id(statement), head)] = bind(statement, self._values, head)
                 if bound.unmet is not None:
                     unmet.append(bound)
                 elif statement.effect == "Deny":
                     denies.append(bound)
                 else:
                     allows.append(bound)
-        return _ForAction(tuple(denies), tuple(allows), tuple(unmet))
+        unresolved = dict.fromkeys(
+            name for s in (*allows, *unmet) if s.ref.effect == "Allow" for name in s.unresolved
+        )
+        found = _ForAction(tuple(denies), tuple(allows), tuple(unmet), tuple(unresolved))
+        self._actions[(action.lower(), head)] = found
+        return found
 
 
 def evaluate(
