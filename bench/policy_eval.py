@@ -37,9 +37,9 @@ from zaws.iot_policy import (
     Request,
     ThingInfo,
     compile_policy,
+    wildcard,
 )
 from zaws.iot_policy import compiled as compiled_module
-from zaws.iot_policy import wildcard
 from zaws.operations.create_policy import device_policy_document
 
 ARNS = IotArns("eu-west-1", "123456789012")
