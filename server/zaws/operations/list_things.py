@@ -1,7 +1,9 @@
 """`list-things`: the project's things, the active one marked, remote status on request.
 
-Local listing reads only the project's files. With `remote=True` it asks AWS whether each thing
-and its certificate still exist and whether the certificate is ACTIVE.
+Local listing reads only the project's files: each thing says which of its key and certificate
+files are missing (such a thing cannot be made active), and folders of `.aws_things_resources/`
+that are not things' records are listed apart, as stray records. With `remote=True` it asks AWS
+whether each thing and its certificate still exist and whether the certificate is ACTIVE.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ class ThingInfo:
     folder: str
     active: bool
     remote: dict[str, object] | None = None
+    missing_files: list[str] = field(default_factory=list)  # private.pem.key, certificate.pem.crt
 
 
 @dataclass
@@ -32,6 +35,7 @@ class ThingList:
     active_thing: str | None
     things: list[ThingInfo] = field(default_factory=list)
     pending_add_things: bool = False
+    stray_records: list[dict[str, str]] = field(default_factory=list)  # {"folder", "reason"}
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -43,12 +47,13 @@ def list_things(
     proj = ThingProject.open(project)
     active = proj.active_thing_name
     conf = proj.zawsconf()
-    records = proj.things()
+    records, strays = proj.records()
     result = ThingList(
         project=str(proj.root),
         base_name=conf.thing_base_name if conf else None,
         active_thing=active,
         pending_add_things=AddThingsJournal(proj.state_dir).plan_path.exists(),
+        stray_records=[stray.to_dict() for stray in strays],
     )
     for record in records:
         parts = record.base_and_index
@@ -59,6 +64,7 @@ def list_things(
                 cert_arn=record.cert_arn,
                 folder=str(record.folder),
                 active=record.name == active,
+                missing_files=record.missing_files,
             )
         )
     if remote and aws is not None and records:
