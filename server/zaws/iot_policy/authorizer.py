@@ -3,8 +3,8 @@
 IAM's evaluation across every policy given (the certificate's and the thing groups'): a matching
 Deny whose conditions hold denies, whatever allows; otherwise a matching Allow whose conditions
 hold allows; otherwise the request is denied by default. Binding does per connection what can be
-done once: variables substituted into resource patterns (plain ones become set lookups, wildcard
-ones one regular expression per statement) and conditions decided. A check is then a dict lookup
+done once: variables substituted into resource patterns (specialised by `matcher` into set
+lookups, prefixes and rarely an expression) and conditions decided. A check is then a dict lookup
 for the action's statements and a match or two; decisions are also cached, since they depend on
 (action, resource) alone. Build a new `Authorizer` when the policies or their attachments change.
 """
