@@ -83,3 +83,39 @@ class OperationCancelled(ZawsError):
 
     code = "zaws.cancelled"
     rpc_code = -32800  # LSP RequestCancelled
+
+
+class LocalFileError(ZawsError):
+    """A file or folder of the project (or of ZAWS_HOME) could not be read or written."""
+
+    code = "zaws.localFile"
+    rpc_code = -32019
+
+
+def local_file_error(err: OSError, hint: str | None = None) -> LocalFileError:
+    """One line for an operating-system error: what, where, and what to do (never a traceback).
+
+    "/p/.zaws: permission denied", "/p/...: name too long", and so on.
+    """
+    import errno
+
+    path = err.filename if err.filename is not None else "a file"
+    reasons = {
+        errno.EACCES: ("permission denied", "check the folder's permissions and owner"),
+        errno.EPERM: ("permission denied", "check the folder's permissions and owner"),
+        errno.EROFS: ("the file system is read-only", "use a writable folder"),
+        errno.ENOSPC: ("no space left on the device", "free some disk space"),
+        errno.EDQUOT: ("the disk quota is exceeded", "free some disk space"),
+        errno.ENAMETOOLONG: ("name too long", "use a shorter project path or name"),
+        errno.ENOTDIR: (
+            "a file stands where a folder should be",
+            "move that file away; zaws needs a folder there",
+        ),
+        errno.EISDIR: ("a folder stands where a file should be", "move that folder away"),
+        errno.EEXIST: ("it already exists", "move it away or choose another name"),
+        errno.ENOENT: ("no such file or folder", "check the path"),
+    }
+    reason, default_hint = reasons.get(
+        err.errno or 0, (err.strerror or type(err).__name__, "check the file and its folder")
+    )
+    return LocalFileError(f"{path}: {reason}", hint or default_hint)

@@ -40,7 +40,7 @@ def test_the_seed_workflow(tmp_path: Path, run_zaws: Any, aws: Any, boto: Any) -
     assert [t["name"] for t in listing["things"] if t["active"]] == ["gw_0"]
 
     plan = ok(run_zaws("iot-cleanup", str(project), "--dry-run"))
-    assert "3 things and 3 certificates" in plan and "Dry run" in plan
+    assert "delete 3 things and 3 certificates" in plan and "Dry run" in plan
     assert len(boto("iot").list_things()["things"]) == 3
     ok(run_zaws("iot-cleanup", str(project), "--yes"))
     assert boto("iot").list_things()["things"] == []

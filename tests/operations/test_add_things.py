@@ -33,11 +33,14 @@ def test_first_things_get_keys_certificates_and_the_first_becomes_active(
     assert reports[-1].done == reports[-1].total == 3
     conf = json.loads((project / "thing.conf.json").read_text())
     assert conf["thingname"] == conf["mqttid"] == "dev_0"
-    assert json.loads((project / ".zawsconf").read_text()) == {
+    zawsconf = json.loads((project / ".zawsconf").read_text())
+    assert zawsconf == {
         "thing_base_name": "dev",
         "last_thing_id": 2,
         "active_thing_id": 0,
+        "project_id": zawsconf["project_id"],
     }
+    assert len(zawsconf["project_id"]) == 32
     iot = boto("iot")
     for name in added.things:
         folder = project / ".aws_things_resources" / name
@@ -48,6 +51,8 @@ def test_first_things_get_keys_certificates_and_the_first_becomes_active(
         cert = x509.load_pem_x509_certificate((folder / "certificate.pem.crt").read_bytes())
         assert key.public_key() == cert.public_key()
         assert iot.list_thing_principals(thingName=name)["principals"] == [record["cert_arn"]]
+        attributes = iot.describe_thing(thingName=name)["attributes"]
+        assert attributes == {"zaws_project": zawsconf["project_id"]}  # marked as the project's
         cert_id = record["cert_arn"].rsplit("/", 1)[1]
         described = iot.describe_certificate(certificateId=cert_id)["certificateDescription"]
         assert described["status"] == "ACTIVE"

@@ -14,11 +14,17 @@ from typing import Any
 import pytest
 
 from tests.support.fault_proxy import FaultProxy
-from tests.support.project_invariants import assert_complete, assert_nothing_lost, remote_state
+from tests.support.project_invariants import (
+    assert_complete,
+    assert_nothing_lost,
+    orphans_under_review,
+    remote_state,
+)
 from zaws.aws.settings import AwsSettings
 from zaws.errors import RemoteFailure
 from zaws.operations.add_things import add_things
 from zaws.operations.cleanup import cleanup
+from zaws.operations.orphan_certificates import delete_orphan_certificates
 
 
 def test_every_thing_created_exactly_once_despite_faults(
@@ -39,7 +45,7 @@ def test_every_thing_created_exactly_once_despite_faults(
     assert_complete(project, boto("iot"), added.things, policy)
 
 
-def test_lost_certificate_responses_leave_no_orphans(
+def test_lost_certificate_responses_are_listed_for_review_and_deleted_only_when_asked(
     project: Path, aws: AwsSettings, emulator_url: str, boto: Any, policy: str
 ) -> None:
     """AWS made the certificate but the answer (with the only copy of the key) never arrived."""
@@ -51,8 +57,16 @@ def test_lost_certificate_responses_leave_no_orphans(
         )
         lost = proxy.count("CreateKeysAndCertificate", "dropped_after")
     assert lost > 0
-    assert added.orphan_certificates_deleted == lost
+    assert added.certificates_to_review == lost
     assert_complete(project, boto("iot"), added.things, policy)
+    orphans = orphans_under_review(project, boto("iot"))
+    assert len(orphans) == lost  # still there: nothing deleted without the user's word
+
+    review = delete_orphan_certificates(project, aws=aws)
+    assert sorted(review.deleted) == sorted(orphans)
+    _, certificates = remote_state(boto("iot"))
+    assert len(certificates) == 8
+    assert not (project / ".zaws" / "uncertain-certificates.json").exists()
 
 
 def test_faults_beyond_the_retries_stop_the_run_resumably(

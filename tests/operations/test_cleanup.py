@@ -20,12 +20,16 @@ from zaws.operations.cleanup import cleanup, plan_cleanup
 KILL_AT = Path(__file__).resolve().parents[1] / "support" / "kill_at.py"
 
 
-def test_plan_lists_things_and_local_files_without_calling_aws(
-    project: Path, aws: AwsSettings
+def test_plan_lists_things_and_local_files_and_changes_nothing(
+    project: Path, aws: AwsSettings, boto: Any
 ) -> None:
     add_things(project, aws=aws, base_name="d", count=2)
-    plan = plan_cleanup(project)
+    before = remote_state(boto("iot"))
+    plan = plan_cleanup(project, aws=aws)
+    assert remote_state(boto("iot")) == before
     assert [t.thing_name for t in plan.targets] == ["d_0", "d_1"]
+    assert plan.things_to_delete == ["d_0", "d_1"]
+    assert plan.certificates_to_delete == 2
     assert {Path(p).name for p in plan.local_paths} >= {
         ".aws_things_resources",
         ".zawsconf",
@@ -57,8 +61,14 @@ def test_things_already_gone_remotely_are_not_an_error(
     record = local_records(project)["d_0"]
     iot.detach_thing_principal(thingName="d_0", principal=record["cert_arn"])
     iot.delete_thing(thingName="d_0")
-    assert sorted(cleanup(project, aws=aws).things_deleted) == ["d_0", "d_1"]
+    planned = plan_cleanup(project, aws=aws)
+    assert planned.things_to_delete == ["d_1"]  # the dry run counts only what exists
+    assert planned.certificates_to_delete == 2
+    done = cleanup(project, aws=aws)
+    assert done.things_deleted == ["d_1"]  # d_0 was already gone: not counted as deleted
+    assert done.certificates_deleted == 2
     assert remote_state(iot) == (set(), {})
+    assert local_records(project) == {}
     cleanup(project, aws=aws)  # and a second run is harmless
 
 

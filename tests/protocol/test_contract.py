@@ -78,6 +78,7 @@ def test_error_codes_are_clear_of_lsp_and_unique() -> None:
         "Busy": -32016,
         "ConfirmationRequired": -32017,
         "FotaJobUnsound": -32018,
+        "LocalFileError": -32019,
         "OperationCancelled": -32800,
     }
     documented = {name: e["code"] for name, e in contract()["components"]["errors"].items()}

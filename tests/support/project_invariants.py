@@ -1,7 +1,9 @@
 """What must hold between a project on disk and AWS, whatever happened to the last run.
 
 Used by the crash and fault tests: every remote certificate of the project has its private key on
-disk (and the key matches), every remote thing has its local record, no thing is duplicated.
+disk (and the key matches), every remote thing has its local record, no thing is duplicated, and a
+certificate whose key a lost answer took with it is on the project's list for review (never
+deleted silently: `zaws orphan-certificates`).
 """
 
 from __future__ import annotations
@@ -12,6 +14,9 @@ from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+
+from zaws.operations.orphan_certificates import CLOCK_SKEW_S, find_orphan_candidates
+from zaws.project.certificate_requests import UncertainCertificateRequests
 
 
 def local_records(project: Path) -> dict[str, dict[str, Any]]:
@@ -62,13 +67,31 @@ def assert_nothing_lost(project: Path, iot: Any) -> None:
     assert not unknown or pending or plan.exists(), unknown
 
 
-def assert_complete(project: Path, iot: Any, expected_names: list[str], policy: str) -> None:
-    """After a finished run: exactly the expected things, each fully provisioned, no orphans."""
+def orphans_under_review(project: Path, iot: Any) -> set[str]:
+    """The certificates `zaws orphan-certificates` lists for the project (local emulator)."""
+    windows = UncertainCertificateRequests(project / ".zaws").windows()
+    known = {r["cert_arn"].rsplit("/", 1)[1] for r in local_records(project).values()}
+    found = find_orphan_candidates(iot, windows, known, skew_s=CLOCK_SKEW_S[True])
+    return {c.certificate_id for c in found}
+
+
+def assert_complete(
+    project: Path,
+    iot: Any,
+    expected_names: list[str],
+    policy: str,
+    *,
+    outside: frozenset[str] = frozenset(),
+) -> None:
+    """After a finished run: exactly the expected things, each fully provisioned; any other
+    certificate (but the `outside` ones, made by someone else) is an orphan under review."""
     records = local_records(project)
     assert sorted(records) == sorted(expected_names)
     things, certificates = remote_state(iot)
     assert things == set(expected_names)
-    assert set(certificates) == {r["cert_arn"].rsplit("/", 1)[1] for r in records.values()}
+    recorded = {r["cert_arn"].rsplit("/", 1)[1] for r in records.values()}
+    assert recorded <= set(certificates)
+    assert set(certificates) - recorded - outside == orphans_under_review(project, iot) - outside
     for name, record in records.items():
         arn = record["cert_arn"]
         assert certificates[arn.rsplit("/", 1)[1]] == "ACTIVE"

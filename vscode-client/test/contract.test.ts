@@ -130,7 +130,7 @@ test("the fake server's answers are valid results, so the client reads fields th
   checkResult('zaws/listThings', thingList(things(3)));
   checkResult('zaws/listThings', thingList([{ ...things(1)[0]!, remote: { thingExists: true, certificateStatus: 'ACTIVE' } }]));
   checkResult('zaws/cleanup', { projectUri: P, confirmed: false, plan });
-  checkResult('zaws/cleanup', { projectUri: P, confirmed: true, done: { project: '/ws/blink', thingsDeleted: ['dev_0'], certificatesDeleted: 1, orphanCertificatesDeleted: 0, localPathsRemoved: [] } });
+  checkResult('zaws/cleanup', { projectUri: P, confirmed: true, done: { project: '/ws/blink', thingsDeleted: ['dev_0'], certificatesDeleted: 1, thingsKept: [], certificatesToReview: 0, localPathsRemoved: [] } });
   checkResult('zaws/startFota', fotaStarted('fota-dev_1-1', ['dev_1']));
   checkResult('zaws/startFota', fotaStarted('fota-blink-1', ['dev_0', 'dev_1'], false));
   checkResult('zaws/startFota', { ...fotaStarted('fota-blink-1', ['dev_0']), verification: null });
@@ -165,7 +165,7 @@ test('every request the commands send is valid against the contract', async () =
       'zaws/addThings': (p) => added(Array.from({ length: p.count }, (_, i) => `dev_${i}`)),
       'zaws/setActiveThing': (p) => activeThing(p.thingName ?? ''),
       'zaws/cleanup': (p) => (p.confirm
-        ? { projectUri: P, confirmed: true, done: { project: '/ws/blink', thingsDeleted: [], certificatesDeleted: 0, orphanCertificatesDeleted: 0, localPathsRemoved: [] } }
+        ? { projectUri: P, confirmed: true, done: { project: '/ws/blink', thingsDeleted: [], certificatesDeleted: 0, thingsKept: [], certificatesToReview: 0, localPathsRemoved: [] } }
         : { projectUri: P, confirmed: false, plan }),
       'zaws/startFota': (p) => fotaStarted('fota-blink-1', p.thingName ? [p.thingName] : (p.thingNames ?? ['dev_0', 'dev_1', 'dev_2'])),
       'zaws/fotaSetup': (p) => setupDone(p.bucket, p.role),

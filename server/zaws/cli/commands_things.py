@@ -64,14 +64,23 @@ def add_things_command(
         f"in {added.seconds:.1f} s ({rate:.1f}/s): {', '.join(shown)}",
         f"  active thing: {added.active_thing}",
     ]
-    if added.orphan_certificates_deleted:
-        orphans = counted(added.orphan_certificates_deleted, "certificate")
-        lines.append(f"  deleted {orphans} whose key was lost")
+    if added.certificates_to_review:
+        lines.append(review_line(added.certificates_to_review, Path(added.project)))
     run.output.result(added.to_dict(), lines)
+
+
+def review_line(count: int, project: Path) -> str:
+    from zaws.cli.output import shell_path
+
+    return (
+        f"[yellow]  {counted(count, 'certificate')} may have been made without saving the key "
+        f"(an answer from AWS was lost); review: zaws orphan-certificates {shell_path(project)}[/]"
+    )
 
 
 def with_resume_command(err: ZawsError, project: Path) -> ZawsError:
     """The error, its hint naming the exact command that finishes an interrupted run."""
+    from zaws.operations.add_things import resume_command
     from zaws.project.add_things_journal import AddThingsJournal
     from zaws.project.thing_project import ThingProject
 
@@ -81,9 +90,7 @@ def with_resume_command(err: ZawsError, project: Path) -> ZawsError:
         return err
     if plan is None or isinstance(err, Busy):
         return err
-    command = (
-        f"zaws add-things {project} --thing-base-name {plan.base_name} --things-number {plan.count}"
-    )
+    command = resume_command(project, plan)
     hint = f"{err.hint}; " if err.hint else ""
     return type(err)(err.message, f"{hint}to finish: {command}")
 
@@ -135,7 +142,12 @@ def list_things_command(ctx: click.Context, /, project: Path, remote: bool, **op
         if thing.remote is not None:
             exists = "exists" if thing.remote["thing_exists"] else "[red]missing[/]"
             status = f"  [dim]{exists}, certificate {thing.remote['certificate_status']}[/]"
-        lines.append(f" {mark} {thing.name}{status}")
+        missing = (
+            f"  [red]{' and '.join(thing.missing_files)} missing[/]" if thing.missing_files else ""
+        )
+        lines.append(f" {mark} {thing.name}{missing}{status}")
+    for stray in listing.stray_records:
+        lines.append(f"[yellow]Ignored, not a thing:[/] {stray['folder']} ({stray['reason']})")
     if listing.pending_add_things:
         lines.append("[yellow]An add-things run was interrupted: run it again to finish it.[/]")
     run.output.result(listing.to_dict(), lines)
@@ -163,17 +175,28 @@ def iot_cleanup_command(
     from zaws.operations.progress import Cancellation
 
     run = Invocation(ctx, options)
-    plan = plan_cleanup(project)
-    certificates = sum(len(t.cert_arns) for t in plan.targets)
+    aws = run.aws(workers)
+    plan = plan_cleanup(project, aws=aws)
+    deleted = plan.things_to_delete
+    kept = plan.things_to_keep
     summary = [
-        f"[bold]Cleanup of {plan.project}[/] ({run.aws(workers).describe()})",
-        f"  remotely: {counted(len(plan.targets), 'thing')} and "
-        f"{counted(certificates, 'certificate')} "
+        f"[bold]Cleanup of {plan.project}[/] ({aws.describe()})",
+        f"  remotely: delete {counted(len(deleted), 'thing')} and "
+        f"{counted(plan.certificates_to_delete, 'certificate')} "
         "(policies detached, certificates deactivated and deleted)",
-        *[f"    {t.thing_name}" for t in plan.targets[:10]],
-        *([f"    ... and {len(plan.targets) - 10} more"] if len(plan.targets) > 10 else []),
+        *[f"    {name}" for name in deleted[:10]],
+        *([f"    ... and {len(deleted) - 10} more"] if len(deleted) > 10 else []),
+        *(
+            [f"  keep {counted(len(kept), 'thing')} in AWS (only this project's certificates go):"]
+            if kept
+            else []
+        ),
+        *[f"    {t.thing_name}: {t.reason}" for t in kept[:10]],
+        *([f"    ... and {len(kept) - 10} more"] if len(kept) > 10 else []),
         "  locally: " + (", ".join(Path(p).name for p in plan.local_paths) or "nothing"),
     ]
+    if plan.certificates_to_review:
+        summary.append(review_line(len(plan.certificates_to_review), Path(plan.project)))
     if dry_run:
         run.output.result(
             {"dry_run": True, **plan.to_dict()}, [*summary, "Dry run: nothing deleted."]
@@ -191,15 +214,73 @@ def iot_cleanup_command(
         ProgressDisplay("cleanup", enabled=len(plan.targets) > 1) as display,
         stop_on_ctrl_c(cancel),
     ):
-        done = cleanup(project, aws=run.aws(workers), progress=display, cancel=cancel)
+        done = cleanup(project, aws=aws, progress=display, cancel=cancel)
     lines = [
         f"[green]Deleted {counted(len(done.things_deleted), 'thing')} and "
         f"{counted(done.certificates_deleted, 'certificate')}[/]",
+        *(
+            [f"  kept {counted(len(done.things_kept), 'thing')} in AWS:"]
+            if done.things_kept
+            else []
+        ),
+        *[f"    {k.thing_name}: {k.reason}" for k in done.things_kept[:10]],
         "  removed locally: "
         + (", ".join(Path(p).name for p in done.local_paths_removed) or "nothing"),
     ]
-    if done.orphan_certificates_deleted:
-        lines.append(
-            f"  and {counted(done.orphan_certificates_deleted, 'certificate')} whose key was lost"
-        )
+    if done.certificates_to_review:
+        lines.append(review_line(done.certificates_to_review, Path(done.project)))
     run.output.result(done.to_dict(), lines)
+
+
+@cli.command("orphan-certificates")
+@click.argument("project", type=PROJECT)
+@click.option("--delete", is_flag=True, help="Delete the certificates listed (asks first).")
+@click.option("--yes", "-y", is_flag=True, help="With --delete: do not ask for confirmation.")
+@aws_options
+@click.pass_context
+def orphan_certificates_command(
+    ctx: click.Context, /, project: Path, delete: bool, yes: bool, **options: Any
+) -> None:
+    """List (or delete) certificates an interrupted add-things may have made without their key.
+
+    AWS cannot tell who made a certificate: these are INACTIVE, attached to nothing, unknown to
+    PROJECT and created while one of its certificate requests went unanswered. Check the list
+    before deleting: a colleague's certificate made in the same seconds would look the same.
+    """
+    from zaws.operations.orphan_certificates import (
+        delete_orphan_certificates,
+        review_orphan_certificates,
+    )
+
+    run = Invocation(ctx, options)
+    aws = run.aws()
+    review = review_orphan_certificates(project, aws=aws)
+    lines = [
+        f"[bold]{review.project}[/]: {counted(review.requests, 'certificate request')} whose "
+        f"answer was lost; {counted(len(review.candidates), 'candidate')}",
+        *[
+            f"  {c.certificate_id}  created {c.created}  (request for {c.requested_for})"
+            for c in review.candidates
+        ],
+    ]
+    if not delete or not review.candidates:
+        if delete:
+            review = delete_orphan_certificates(project, aws=aws, certificate_ids=[])
+        run.output.result(review.to_dict(), lines)
+        return
+    run.output.confirm(
+        yes=yes,
+        action="orphan-certificates --delete",
+        question=f"Delete these {counted(len(review.candidates), 'certificate')}?",
+        details=lines,
+        hint="pass --yes to confirm",
+    )
+    ids = [c.certificate_id for c in review.candidates]
+    done = delete_orphan_certificates(project, aws=aws, certificate_ids=ids)
+    run.output.result(
+        done.to_dict(),
+        [
+            f"[green]Deleted {counted(len(done.deleted), 'certificate')}[/]"
+            + (f" ({len(done.already_gone)} already gone)" if done.already_gone else "")
+        ],
+    )

@@ -15,7 +15,7 @@ import click
 
 from zaws.aws.settings import AwsSettings, local_from_environment
 from zaws.cli.output import Output, print_error, print_unexpected
-from zaws.errors import OperationCancelled, ZawsError
+from zaws.errors import OperationCancelled, ZawsError, local_file_error
 
 F = TypeVar("F", bound=Callable[..., Any])
 AWS_OPTION_NAMES = ("profile", "region", "endpoint_url", "local")
@@ -170,6 +170,9 @@ def main() -> None:
     except KeyboardInterrupt:
         click.echo("zaws: interrupted", err=True)
         sys.exit(130)
+    except OSError as err:  # a read-only folder, a name too long...: the user's to fix
+        print_error(local_file_error(err))
+        sys.exit(1)
     except Exception as err:
         if os.environ.get("ZAWS_DEBUG"):
             raise

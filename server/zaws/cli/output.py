@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
@@ -82,3 +83,10 @@ def print_unexpected(err: BaseException) -> None:
     )
     if "--debug" in sys.argv:
         raise err
+
+
+def shell_path(path: Path) -> str:
+    """An absolute path, quoted for pasting into a shell."""
+    import shlex
+
+    return shlex.quote(str(path.expanduser().resolve()))

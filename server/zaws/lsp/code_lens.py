@@ -51,10 +51,10 @@ def code_lenses(text: str, path: Path, encoding: str | None) -> list[types.CodeL
 
 def thing_names(resources: Path) -> list[str]:
     """The project's thing names, ordered as `zaws/listThings` orders them (base, then index)."""
-    from zaws.project.thing_names import split_thing_name
+    from zaws.project.thing_names import is_thing_name, split_thing_name
 
     try:
-        names = [n for n in os.listdir(resources) if not n.startswith(".")]
+        names = [n for n in os.listdir(resources) if is_thing_name(n)]  # no stray folder
     except OSError:
         return []
 

@@ -20,7 +20,7 @@ from zaws.errors import ConfirmationRequired, InvalidInput, NotFound, OperationC
 from zaws.lsp.progress import WorkDone
 from zaws.operations.progress import Cancellation
 from zaws.service.methods import METHODS, CallContext, Method, call
-from zaws.service.uris import path_from_uri
+from zaws.service.uris import InvalidParams, path_from_uri
 
 if TYPE_CHECKING:
     from zaws.lsp.server import ZawsLanguageServer
@@ -29,6 +29,9 @@ log = logging.getLogger(__name__)
 
 # Failures raised before anything changed: no zaws/fotaJobsChanged after them.
 NOTHING_DONE = (InvalidInput, NotFound, ConfirmationRequired)  # InvalidParams too
+# Refused on the request itself, before any file could change: no zaws/thingsChanged.
+REFUSED_AS_ASKED = (InvalidParams, ConfirmationRequired)
+INTERNAL_ERROR = -32603
 
 
 def register(server: ZawsLanguageServer) -> None:
@@ -49,6 +52,7 @@ async def run_method(ls: ZawsLanguageServer, method: Method, params: Any) -> dic
     ls.in_flight.add(cancel)
     progress: WorkDone | None = None
     outcome = "Failed"
+    nothing_done = False  # refused before any change: no zaws/thingsChanged
     changed_jobs = False  # a failure after a job was started or changed
     try:
         if method.long:
@@ -64,13 +68,20 @@ async def run_method(ls: ZawsLanguageServer, method: Method, params: Any) -> dic
         outcome = "Cancelled"
         raise as_jsonrpc(err) from None
     except ZawsError as err:
+        nothing_done = isinstance(err, REFUSED_AS_ASKED)
         changed_jobs = not isinstance(err, NOTHING_DONE)
         raise as_jsonrpc(err) from None
+    except Exception as err:  # a bug: its traceback goes to the log, never to the client
+        log.exception("zaws/%s failed", method.name)
+        raise JsonRpcException(
+            message=f"Internal error in zaws ({type(err).__name__}); the server log has details",
+            code=INTERNAL_ERROR,
+        ) from None
     finally:
         ls.in_flight.discard(cancel)
         if progress is not None:
             progress.end(outcome)
-        if method.changes_things:
+        if method.changes_things and not nothing_done:
             _announce(ls, params)
         if method.changes_jobs and (outcome != "Failed" or changed_jobs):
             _announce_jobs(ls, params)

@@ -1,14 +1,18 @@
 """`add-things`: create N things with keys and certificates, many at once, crash-safe.
 
-Steps: check the request (names AWS accepts, the project's policy exists) before creating
+Steps: check the request (names AWS accepts, the project's folders writable, the project's policy
+exists) and refuse names whose things exist in AWS and are not this project's, all before creating
 anything; journal the plan; provision the things on a pool of workers (each step journaled, rate
-limited per API against real AWS); delete certificates whose key may have been lost; record the new
+limited per API against real AWS), each thing marked as the project's; keep on record the
+certificate requests whose answer was lost (`orphan-certificates` reviews them); record the new
 base name and highest index in `.zawsconf`; make the first thing active if none is. An interrupted
 run (crash, Ctrl-C, a failure after the retries) leaves the journal: the same command finishes it.
 """
 
 from __future__ import annotations
 
+import os
+import shlex
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
@@ -19,9 +23,18 @@ from botocore.exceptions import ClientError
 from zaws.aws.clients import AwsClients
 from zaws.aws.errors import aws_errors, is_not_found
 from zaws.aws.settings import AwsSettings
-from zaws.errors import InvalidInput, NotFound, OperationCancelled, ProjectError, ZawsError
-from zaws.operations.orphan_certificates import delete_orphan_certificates
+from zaws.errors import (
+    InvalidInput,
+    LocalFileError,
+    NotFound,
+    OperationCancelled,
+    ProjectError,
+    ZawsError,
+    local_file_error,
+)
+from zaws.operations.orphan_certificates import count_orphan_candidates, record_uncertain_requests
 from zaws.operations.progress import Cancellation, ProgressCallback, ProgressReport, no_progress
+from zaws.operations.thing_ownership import project_id_of, refuse_taken_names
 from zaws.operations.thing_provisioning import ThingProvisioner
 from zaws.project.add_things_journal import AddThingsJournal, AddThingsPlan, ThingProgress
 from zaws.project.config_files import ZawsConf
@@ -38,7 +51,7 @@ class ThingsAdded:
     things: list[str]
     active_thing: str | None
     resumed: bool
-    orphan_certificates_deleted: int
+    certificates_to_review: int  # may have lost their key: see `zaws orphan-certificates`
     seconds: float
 
     def to_dict(self) -> dict[str, object]:
@@ -63,35 +76,84 @@ def add_things(
             "pass a positive number",
         )
     proj = ThingProject.open(project)
-    with project_lock(proj.state_dir, "add-things"):
-        journal = AddThingsJournal(proj.state_dir)
-        plan = journal.pending_plan()
-        resumed = plan is not None
-        if plan is not None:
-            _check_resume_matches(proj, plan, base_name, count)
-            clients = AwsClients(aws)
-        else:
-            plan, clients = _new_plan(proj, aws, base_name, count)
-            journal.begin(plan)
-        try:
-            orphans = _run(proj, journal, plan, clients, report, cancel, resumed=resumed)
-        finally:
-            journal.close()
-        _record_batch(proj, plan)
-        journal.finish()
+    check_local_folders(proj)
+    try:
+        with project_lock(proj.state_dir, "add-things"):
+            return _add_things(proj, aws, base_name, count, report, cancel, started)
+    except OSError as err:
+        pending = AddThingsJournal(proj.state_dir).pending_plan() is not None
+        hint = "fix that, then run the same command again to finish" if pending else None
+        raise local_file_error(err, hint) from None
+
+
+def _add_things(
+    proj: ThingProject,
+    aws: AwsSettings,
+    base_name: str | None,
+    count: int,
+    report: ProgressCallback,
+    cancel: Cancellation,
+    started: float,
+) -> ThingsAdded:
+    journal = AddThingsJournal(proj.state_dir)
+    plan = journal.pending_plan()
+    resumed = plan is not None
+    clients = AwsClients(aws)
+    if plan is not None:
+        _check_resume_matches(proj, plan, base_name, count)
+    else:
+        plan = _new_plan(proj, clients, aws, base_name, count)
+    if plan.project_id is not None:  # a journal of old has unmarked things: nothing to compare
+        states = journal.progress()
+        todo = [name for name in plan.names if not (name in states and states[name].done)]
+        with aws_errors("looking up the things to create"):
+            refuse_taken_names(
+                clients.iot,
+                todo,
+                plan.project_id,
+                workers=clients.workers,
+                base_name=plan.base_name,
+            )
+    if not resumed:
+        journal.begin(plan)
+    try:
+        _run(proj, journal, plan, clients, report, cancel)
+    finally:
+        journal.close()
+        record_uncertain_requests(proj.state_dir, journal.progress())
+    _record_batch(proj, plan)
+    journal.finish()
+    to_review = count_orphan_candidates(clients.iot, proj, local=aws.local)
     return ThingsAdded(
         project=str(proj.root),
         things=plan.names,
         active_thing=proj.active_thing_name,
         resumed=resumed,
-        orphan_certificates_deleted=orphans,
+        certificates_to_review=len(to_review),
         seconds=round(time.monotonic() - started, 3),
     )
 
 
+def check_local_folders(proj: ThingProject) -> None:
+    """Before any remote call: the folders add-things writes are folders, and writable."""
+    for folder in (proj.root, proj.resources_dir, proj.state_dir):
+        if folder.exists() and not folder.is_dir():
+            raise LocalFileError(
+                f"{folder} is not a folder",
+                f"move that file away: zaws keeps the project's {folder.name} there",
+            )
+        try:
+            folder.mkdir(exist_ok=True)
+            probe = folder / f".zaws-probe-{os.getpid()}"
+            probe.write_bytes(b"")
+            probe.unlink()
+        except OSError as err:
+            raise local_file_error(err) from None
+
+
 def _new_plan(
-    proj: ThingProject, aws: AwsSettings, base_name: str | None, count: int
-) -> tuple[AddThingsPlan, AwsClients]:
+    proj: ThingProject, clients: AwsClients, aws: AwsSettings, base_name: str | None, count: int
+) -> AddThingsPlan:
     conf = proj.zawsconf()
     base = base_name or (conf.thing_base_name if conf else None)
     if not base:
@@ -102,7 +164,6 @@ def _new_plan(
     first = proj.highest_index(base) + 1
     check_base_name(base, first + count - 1)
     policy = proj.policy_name
-    clients = AwsClients(aws)
     with aws_errors(f"checking policy {policy}"):
         try:
             clients.iot.get_policy(policyName=policy)
@@ -114,7 +175,8 @@ def _new_plan(
                     f"create it with `zaws create-policy {policy}`, or fix policy_name",
                 ) from None
             raise
-    return AddThingsPlan(base, first, count, policy, time.time()), clients
+    project_id = project_id_of(proj, base)
+    return AddThingsPlan(base, first, count, policy, time.time(), project_id)
 
 
 def _check_resume_matches(
@@ -126,8 +188,15 @@ def _check_resume_matches(
     raise ProjectError(
         f"An interrupted add-things of {plan.count} things "
         f"({plan.base_name}_{plan.first_index} to {plan.base_name}_{last}) has not finished",
-        f"finish it first: zaws add-things {proj.root} --thing-base-name {plan.base_name} "
-        f"--things-number {plan.count}",
+        f"finish it first: {resume_command(proj.root, plan)}",
+    )
+
+
+def resume_command(root: Path, plan: AddThingsPlan) -> str:
+    """The command that finishes `plan`, ready to paste (absolute path, quoted)."""
+    return (
+        f"zaws add-things {shlex.quote(str(root.resolve()))} "
+        f"--thing-base-name {shlex.quote(plan.base_name)} --things-number {plan.count}"
     )
 
 
@@ -138,13 +207,9 @@ def _run(
     clients: AwsClients,
     report: ProgressCallback,
     cancel: Cancellation,
-    *,
-    resumed: bool,
-) -> int:
+) -> None:
     states = journal.progress()
-    provisioner = ThingProvisioner(clients, proj, journal, plan.policy_name)
-    # A resumed run always looks for orphans: the log may have lost its last lines to a power cut.
-    lost_keys = resumed
+    provisioner = ThingProvisioner(clients, proj, journal, plan)
     todo = [name for name in plan.names if not (name in states and states[name].done)]
     done = plan.count - len(todo)
     report(ProgressReport(done, plan.count, f"creating {len(todo)} things"))
@@ -167,13 +232,6 @@ def _run(
                 done += 1
                 report(ProgressReport(done, plan.count, f"created {finished}"))
 
-    orphans = 0
-    if lost_keys or provisioner.uncertain_certificate_calls:
-        known = {t.cert_id for t in proj.things()}
-        known |= {s.cert_arn.rsplit("/", 1)[-1] for s in journal.progress().values() if s.cert_arn}
-        orphans = len(
-            delete_orphan_certificates(clients.iot, since_epoch=plan.started, known_ids=known)
-        )
     if failures:
         first = failures[0]
         raise type(first)(
@@ -185,7 +243,6 @@ def _run(
             f"Stopped after {done} of {plan.count} things",
             f"run the same command again to create the remaining {plan.count - done}",
         )
-    return orphans
 
 
 def _record_batch(proj: ThingProject, plan: AddThingsPlan) -> None:
@@ -193,7 +250,7 @@ def _record_batch(proj: ThingProject, plan: AddThingsPlan) -> None:
     conf = proj.zawsconf() or ZawsConf(thing_base_name=plan.base_name)
     last = plan.first_index + plan.count - 1
     if conf.thing_base_name != plan.base_name:
-        conf = ZawsConf(plan.base_name, last, conf.active_thing_id)
+        conf = ZawsConf(plan.base_name, last, conf.active_thing_id, project_id=conf.project_id)
     conf.last_thing_id = max(conf.last_thing_id, last)
     proj.write_zawsconf(conf)
     if proj.active_thing_name is None:

@@ -1,11 +1,15 @@
-"""`iot-cleanup`: delete the project's things and certificates in AWS, then their local records.
+"""`iot-cleanup`: delete what the project made in AWS, then its local records.
 
-Steps, in phases that are safe to run concurrently (the emulator and AWS both dislike a thing
-being detached and deleted at once): 1. detach every policy from every certificate and every
-certificate from its thing; 2. set each certificate INACTIVE, delete it, delete the thing;
-3. remove a thing's local record only once it is gone remotely. Anything already gone is not an
-error, so a rerun after a failure, a crash or Ctrl-C finishes the job. Things of an unfinished
-add-things run are included, and so are certificates whose key that run lost.
+Steps: survey each thing (its certificates that the project's records name, the thing's mark and
+principals) to decide what will be deleted: that is the plan, and `--dry-run` prints the same
+plan; then, in phases that are safe to run concurrently (the emulator and AWS both dislike a
+thing being detached and deleted at once): 1. detach every policy from the project's certificates
+and the certificates from their thing; 2. set each certificate INACTIVE and delete it, delete the
+thing if it is the project's and nothing else is attached; 3. remove the local records. A thing
+that is not the project's, or that someone else's certificate is attached to, stays in AWS and
+the summary says why. Anything already gone is not an error and is not counted, so a rerun after
+a failure, a crash or Ctrl-C finishes the job. Things of an unfinished add-things run are
+included; certificates whose key that run may have lost are listed for review, never deleted.
 """
 
 from __future__ import annotations
@@ -16,25 +20,23 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from zaws.aws.settings import AwsSettings
 from zaws.errors import OperationCancelled, ZawsError
 from zaws.operations.progress import Cancellation, ProgressCallback, ProgressReport, no_progress
+from zaws.operations.remote_deletion import DELETE, KEEP, CleanupTarget, Deleted
 from zaws.project import layout
 from zaws.project.add_things_journal import AddThingsJournal
 from zaws.project.lock import project_lock
 from zaws.project.thing_project import ThingProject
 
 if TYPE_CHECKING:
-    from mypy_boto3_iot import IoTClient
+    from zaws.aws.clients import AwsClients
 
+T = TypeVar("T")
 
-@dataclass
-class CleanupTarget:
-    thing_name: str
-    cert_arns: list[str]
-    recorded: bool  # has a local record (False: from an unfinished add-things run)
+__all__ = ["CleanupDone", "CleanupPlan", "CleanupTarget", "cleanup", "plan_cleanup"]
 
 
 @dataclass
@@ -43,9 +45,28 @@ class CleanupPlan:
     targets: list[CleanupTarget]
     local_paths: list[str]
     unfinished_add_things_since: float | None = None
+    certificates_to_review: list[str] = field(default_factory=list)  # never deleted by cleanup
+
+    @property
+    def things_to_delete(self) -> list[str]:
+        return [t.thing_name for t in self.targets if t.thing_action == DELETE]
+
+    @property
+    def things_to_keep(self) -> list[CleanupTarget]:
+        return [t for t in self.targets if t.thing_action == KEEP]
+
+    @property
+    def certificates_to_delete(self) -> int:
+        return sum(len(t.cert_arns) for t in self.targets)
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
+
+
+@dataclass
+class KeptThing:
+    thing_name: str
+    reason: str
 
 
 @dataclass
@@ -53,43 +74,20 @@ class CleanupDone:
     project: str
     things_deleted: list[str] = field(default_factory=list)
     certificates_deleted: int = 0
-    orphan_certificates_deleted: int = 0
+    things_kept: list[KeptThing] = field(default_factory=list)
+    certificates_to_review: int = 0  # may have lost their key: `zaws orphan-certificates`
     local_paths_removed: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
 
 
-def plan_cleanup(project: Path) -> CleanupPlan:
-    """What cleanup would delete, read from the project alone (no AWS call)."""
+def plan_cleanup(project: Path, *, aws: AwsSettings, workers: int | None = None) -> CleanupPlan:
+    """What cleanup will delete and keep, read from the project and from AWS (no change)."""
+    from zaws.aws.clients import AwsClients
+
     proj = ThingProject.open(project)
-    targets = [
-        CleanupTarget(t.name, [t.cert_arn] if t.cert_arn else [], True) for t in proj.things()
-    ]
-    journal = AddThingsJournal(proj.state_dir)
-    plan = journal.pending_plan()
-    if plan is not None:
-        recorded = {t.thing_name for t in targets}
-        states = journal.progress()
-        for name in plan.names:
-            state = states.get(name)
-            if name not in recorded and state is not None:
-                targets.append(
-                    CleanupTarget(name, [state.cert_arn] if state.cert_arn else [], False)
-                )
-    candidates = [
-        proj.resources_dir,
-        proj.zawsconf_path,
-        proj.root / layout.PRIVATE_KEY,
-        proj.root / layout.CERTIFICATE,
-        proj.state_dir,
-    ]
-    return CleanupPlan(
-        project=str(proj.root),
-        targets=targets,
-        local_paths=[str(p) for p in candidates if p.exists()],
-        unfinished_add_things_since=plan.started if plan else None,
-    )
+    return _survey(proj, AwsClients(aws), local=aws.local)
 
 
 def cleanup(
@@ -100,36 +98,36 @@ def cleanup(
     cancel: Cancellation | None = None,
 ) -> CleanupDone:
     from zaws.aws.clients import AwsClients
-    from zaws.operations.orphan_certificates import delete_orphan_certificates
-    from zaws.operations.remote_deletion import delete_thing_and_certificates, detach_all
+    from zaws.operations import remote_deletion
 
     report = progress or no_progress
     cancel = cancel or Cancellation()
     proj = ThingProject.open(project)
     with project_lock(proj.state_dir, "iot-cleanup"):
-        plan = plan_cleanup(project)
         clients = AwsClients(aws)
+        plan = _survey(proj, clients, local=aws.local)
         iot = clients.iot
         done = CleanupDone(project=str(proj.root))
+        done.certificates_to_review = len(plan.certificates_to_review)
         total = 2 * len(plan.targets)
         counter = _Counter(report, total)
 
-        def phase(action: Callable[[IoTClient, CleanupTarget], None], verb: str) -> list[str]:
+        def phase(action: Callable[[CleanupTarget], T], verb: str) -> list[tuple[str, T]]:
             failures: list[ZawsError] = []
 
-            def run(target: CleanupTarget) -> str | None:
+            def run(target: CleanupTarget) -> tuple[str, T] | None:
                 if cancel.is_cancelled or failures:
                     return None
                 try:
-                    action(iot, target)
+                    outcome = action(target)
                 except ZawsError as err:
                     failures.append(err)
                     return None
                 counter.step(f"{verb} {target.thing_name}")
-                return target.thing_name
+                return target.thing_name, outcome
 
             with ThreadPoolExecutor(max_workers=clients.workers) as pool:
-                finished = [name for name in pool.map(run, plan.targets) if name]
+                finished = [pair for pair in pool.map(run, plan.targets) if pair]
             if failures:
                 first = failures[0]
                 raise type(first)(
@@ -139,30 +137,73 @@ def cleanup(
             return finished
 
         report(ProgressReport(0, total, f"cleaning up {len(plan.targets)} things"))
-        detached = set(phase(detach_all, "detached"))
+        detached = phase(lambda t: remote_deletion.detach(iot, t), "detached")
+        finished: list[tuple[str, Deleted]] = []
         if len(detached) == len(plan.targets):
-            deleted = phase(delete_thing_and_certificates, "deleted")
-            for name in deleted:
+            finished = phase(lambda t: remote_deletion.delete(iot, t), "deleted")
+            for name, outcome in finished:
                 proj.remove_thing_record(name)
-            done.things_deleted = deleted
-            gone = set(deleted)
-            done.certificates_deleted = sum(
-                len(t.cert_arns) for t in plan.targets if t.thing_name in gone
-            )
-        if cancel.is_cancelled or len(done.things_deleted) < len(plan.targets):
-            left = len(plan.targets) - len(done.things_deleted)
+                done.certificates_deleted += outcome.certificates
+                if outcome.thing:
+                    done.things_deleted.append(name)
+                if outcome.kept_reason:
+                    done.things_kept.append(KeptThing(name, outcome.kept_reason))
+        if cancel.is_cancelled or len(finished) < len(plan.targets):
+            left = len(plan.targets) - len(finished)
             raise OperationCancelled(
                 f"Cleanup stopped with {left} of {len(plan.targets)} things left",
                 "their local records are kept; run iot-cleanup again to finish",
             )
-        if plan.unfinished_add_things_since is not None:
-            done.orphan_certificates_deleted = len(
-                delete_orphan_certificates(
-                    iot, since_epoch=plan.unfinished_add_things_since, known_ids=()
-                )
-            )
         done.local_paths_removed = _remove_local_state(proj)
     return done
+
+
+def _survey(proj: ThingProject, clients: AwsClients, *, local: bool) -> CleanupPlan:
+    from zaws.operations import remote_deletion
+    from zaws.operations.orphan_certificates import (
+        count_orphan_candidates,
+        record_uncertain_requests,
+    )
+
+    targets = [
+        CleanupTarget(t.name, [t.cert_arn] if t.cert_arn else [], True) for t in proj.things()
+    ]
+    journal = AddThingsJournal(proj.state_dir)
+    pending = journal.pending_plan()
+    if pending is not None:
+        recorded = {t.thing_name for t in targets}
+        states = journal.progress()
+        for name in pending.names:
+            state = states.get(name)
+            if name not in recorded and state is not None:
+                targets.append(
+                    CleanupTarget(name, [state.cert_arn] if state.cert_arn else [], False)
+                )
+        record_uncertain_requests(proj.state_dir, states)  # before cleanup removes the journal
+    conf = proj.zawsconf()
+    project_id = conf.project_id if conf else None
+    iot = clients.iot
+    with ThreadPoolExecutor(max_workers=clients.workers) as pool:
+        list(pool.map(lambda t: remote_deletion.survey(iot, t, project_id), targets))
+    candidates = [
+        path
+        for path in (
+            proj.resources_dir,
+            proj.zawsconf_path,
+            proj.root / layout.PRIVATE_KEY,
+            proj.root / layout.CERTIFICATE,
+            journal.folder,
+        )
+        if path.exists()
+    ]
+    review = count_orphan_candidates(iot, proj, local=local)
+    return CleanupPlan(
+        project=str(proj.root),
+        targets=targets,
+        local_paths=[str(p) for p in candidates],
+        unfinished_add_things_since=pending.started if pending else None,
+        certificates_to_review=[c.certificate_id for c in review],
+    )
 
 
 def _remove_local_state(proj: ThingProject) -> list[str]:

@@ -1,48 +1,183 @@
-"""Finding and deleting certificates whose private key never reached the disk.
+"""`orphan-certificates`: certificates an interrupted add-things may have made, key lost.
 
-CreateKeysAndCertificate returns the key once. If zaws dies (or the connection drops) between
-AWS creating the certificate and the key being written, the certificate is an orphan: nobody can
-ever use it. zaws creates certificates INACTIVE and activates them only once the key is saved, so
-an orphan is a certificate that is INACTIVE, attached to nothing, created during the run, and
-unknown to the project. Only those are deleted.
+When a CreateKeysAndCertificate answer is lost, the certificate AWS may have made is useless (its
+key exists nowhere) and harmless (zaws creates certificates INACTIVE and activates them only once
+the key is on disk). AWS cannot tell who made a certificate, so a colleague's INACTIVE certificate
+made in the same seconds looks exactly the same. zaws therefore never deletes these by itself:
+add-things and cleanup record the uncertain requests' time windows and say how many candidates
+there are; this command lists them (INACTIVE, attached to nothing, unknown to the project, created
+inside a window) and deletes them only when asked, after the user has seen the list.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from zaws.aws.errors import aws_errors
+from botocore.exceptions import ClientError
+
+from zaws.aws.errors import aws_errors, is_not_found
+from zaws.aws.settings import AwsSettings
+from zaws.errors import InvalidInput
+from zaws.project.add_things_journal import AddThingsJournal, ThingProgress
+from zaws.project.certificate_requests import RequestWindow, UncertainCertificateRequests
+from zaws.project.lock import project_lock
+from zaws.project.thing_project import ThingProject
 
 if TYPE_CHECKING:
     from mypy_boto3_iot import IoTClient
 
-CLOCK_SKEW = dt.timedelta(minutes=5)
+# How far AWS's creationDate may stand from this machine's clock (the emulator shares it).
+CLOCK_SKEW_S = {True: 2.0, False: 60.0}
 
 
-def delete_orphan_certificates(
-    iot: IoTClient, *, since_epoch: float, known_ids: Iterable[str]
-) -> list[str]:
-    """Delete the orphans created since `since_epoch` (minus clock skew); returns their ids."""
-    since = dt.datetime.fromtimestamp(since_epoch, dt.UTC) - CLOCK_SKEW
+@dataclass(frozen=True)
+class OrphanCandidate:
+    certificate_id: str
+    certificate_arn: str
+    created: str  # ISO 8601, UTC
+    requested_for: str  # the thing whose lost request the certificate's creation time matches
+
+
+@dataclass
+class OrphanReview:
+    project: str
+    requests: int  # uncertain requests on record
+    candidates: list[OrphanCandidate]
+    deleted: list[str] = field(default_factory=list)
+    already_gone: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def record_uncertain_requests(
+    state_dir: Path, states: dict[str, ThingProgress], *, now: float | None = None
+) -> list[RequestWindow]:
+    """Keep the journal's uncertain requests on record (they outlive the journal)."""
+    bound = time.time() if now is None else now
+    windows = [
+        RequestWindow(sent, bounded if bounded is not None else bound, thing)
+        for thing, state in states.items()
+        for sent, bounded in state.uncertain_requests
+    ]
+    UncertainCertificateRequests(state_dir).add(windows)
+    return windows
+
+
+def find_orphan_candidates(
+    iot: IoTClient, windows: list[RequestWindow], known_ids: Iterable[str], *, skew_s: float
+) -> list[OrphanCandidate]:
+    if not windows:
+        return []
     known = set(known_ids)
-    deleted: list[str] = []
-    with aws_errors("looking for certificates whose key was lost"):
-        for page in iot.get_paginator("list_certificates").paginate(
+    earliest = min(w.sent for w in windows) - skew_s
+    found: list[OrphanCandidate] = []
+    with aws_errors("looking for certificates whose key may have been lost"):
+        pages = iot.get_paginator("list_certificates").paginate(
             ascendingOrder=False, PaginationConfig={"PageSize": 250}
-        ):
+        )
+        for page in pages:
             for cert in page["certificates"]:
                 created = cert["creationDate"].astimezone(dt.UTC)
-                if created < since or cert["status"] != "INACTIVE":
+                stamp = created.timestamp()
+                if stamp < earliest or cert["status"] != "INACTIVE":
                     continue
                 if cert["certificateId"] in known:
                     continue
-                if _is_attached(iot, cert["certificateArn"]):
+                window = next(
+                    (w for w in windows if w.sent - skew_s <= stamp <= w.bounded + skew_s), None
+                )
+                if window is None or _is_attached(iot, cert["certificateArn"]):
                     continue
-                iot.delete_certificate(certificateId=cert["certificateId"])
-                deleted.append(cert["certificateId"])
-    return deleted
+                found.append(
+                    OrphanCandidate(
+                        cert["certificateId"],
+                        cert["certificateArn"],
+                        created.isoformat(),
+                        window.thing,
+                    )
+                )
+    return found
+
+
+def count_orphan_candidates(
+    iot: IoTClient, proj: ThingProject, *, local: bool
+) -> list[OrphanCandidate]:
+    """The candidates of every uncertain request on record for the project."""
+    windows = UncertainCertificateRequests(proj.state_dir).windows()
+    return find_orphan_candidates(iot, windows, _known_ids(proj), skew_s=CLOCK_SKEW_S[local])
+
+
+def review_orphan_certificates(project: Path, *, aws: AwsSettings) -> OrphanReview:
+    from zaws.aws.clients import AwsClients
+
+    proj = ThingProject.open(project)
+    requests = UncertainCertificateRequests(proj.state_dir)
+    windows = requests.windows()
+    iot = AwsClients(aws).iot
+    candidates = find_orphan_candidates(
+        iot, windows, _known_ids(proj), skew_s=CLOCK_SKEW_S[aws.local]
+    )
+    return OrphanReview(str(proj.root), len(windows), candidates)
+
+
+def delete_orphan_certificates(
+    project: Path, *, aws: AwsSettings, certificate_ids: list[str] | None = None
+) -> OrphanReview:
+    """Delete the listed candidates (all of them when `certificate_ids` is None).
+
+    Each is checked again just before: still a candidate (INACTIVE, attached to nothing). An id
+    that is not a candidate is refused before anything is deleted. Once no candidate is left,
+    the record of uncertain requests is cleared: they have been reviewed.
+    """
+    from zaws.aws.clients import AwsClients
+
+    proj = ThingProject.open(project)
+    with project_lock(proj.state_dir, "orphan-certificates"):
+        review = review_orphan_certificates(project, aws=aws)
+        by_id = {c.certificate_id: c for c in review.candidates}
+        chosen = list(by_id) if certificate_ids is None else certificate_ids
+        unknown = [cert_id for cert_id in chosen if cert_id not in by_id]
+        if unknown:
+            raise InvalidInput(
+                f"Not a certificate this project may have lost the key of: {', '.join(unknown)}",
+                f"list the candidates with `zaws orphan-certificates {proj.root}`",
+            )
+        iot = AwsClients(aws).iot
+        with aws_errors("deleting a certificate whose key was lost"):
+            for cert_id in chosen:
+                if _delete(iot, cert_id):
+                    review.deleted.append(cert_id)
+                else:
+                    review.already_gone.append(cert_id)
+        left = [c for c in review.candidates if c.certificate_id not in chosen]
+        review.candidates = left
+        if not left:
+            UncertainCertificateRequests(proj.state_dir).clear()
+    return review
+
+
+def _delete(iot: IoTClient, cert_id: str) -> bool:
+    """True when deleted now; False when it was already gone (a retried delete, say)."""
+    try:
+        iot.delete_certificate(certificateId=cert_id)
+    except ClientError as err:
+        if is_not_found(err):
+            return False
+        raise
+    return True
+
+
+def _known_ids(proj: ThingProject) -> set[str]:
+    known = {t.cert_id for t in proj.things()}
+    journal = AddThingsJournal(proj.state_dir)
+    known |= {s.cert_arn.rsplit("/", 1)[-1] for s in journal.progress().values() if s.cert_arn}
+    return known
 
 
 def _is_attached(iot: IoTClient, arn: str) -> bool:

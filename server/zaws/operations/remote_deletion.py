@@ -1,20 +1,27 @@
-"""The AWS side of cleanup for one thing, each step tolerant of what is already gone.
+"""The AWS side of cleanup for one thing: look first, then touch only what the project made.
 
-`detach_all` (phase 1) and `delete_thing_and_certificates` (phase 2) are separate so cleanup can
-detach everything before deleting anything. Detaching a principal is asynchronous in AWS: deleting
-the certificate or the thing right after can fail with a conflict for a few seconds, so those
-deletions retry with backoff.
+`survey` reads what exists (the project's certificates, the thing, its mark and its principals)
+and decides: the project's certificates are detached and deleted; the thing is deleted only if it
+is the project's and nothing else is attached to it, otherwise it stays and the reason is said.
+The same survey is the dry run's plan and the real run's, so `--dry-run` shows what will happen.
+`detach` (phase 1) and `delete` (phase 2) are separate so cleanup can detach everything before
+deleting anything. Each step tolerates what is already gone, and counts only what it deleted.
+Detaching is asynchronous in AWS: deleting right after can fail with a conflict for a few
+seconds, so deletions retry with backoff.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Protocol
+from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from zaws.aws.errors import error_code, is_not_found, translate
+from zaws.operations.thing_ownership import describe_remote_thing
 
 if TYPE_CHECKING:
     from mypy_boto3_iot import IoTClient
@@ -22,54 +29,108 @@ if TYPE_CHECKING:
 SETTLE_CODES = {"DeleteConflictException", "InvalidRequestException", "CertificateStateException"}
 SETTLE_DELAYS_S = (0.2, 0.5, 1, 2, 4, 8)
 
+DELETE, KEEP, GONE = "delete", "keep", "gone"
 
-class Target(Protocol):
+
+@dataclass
+class CleanupTarget:
+    """One thing of the project and what cleanup does with it."""
+
     thing_name: str
-    cert_arns: list[str]
+    cert_arns: list[str]  # the project's certificates of this thing (after the survey: existing)
+    recorded: bool  # has a local record (False: from an unfinished add-things run)
+    thing_action: str = DELETE  # delete | keep (it stays in AWS) | gone (already deleted)
+    reason: str | None = None  # why the thing stays
 
 
-def detach_all(iot: IoTClient, target: Target) -> None:
-    """Detach policies from the thing's certificates and the certificates from the thing."""
-    doing = f"detaching the certificates of {target.thing_name}"
+@dataclass
+class Deleted:
+    certificates: int = 0
+    thing: bool = False
+    kept_reason: str | None = None
+
+
+def survey(iot: IoTClient, target: CleanupTarget, project_id: str | None) -> None:
+    """Fill in what exists and decide the thing's fate (no change in AWS)."""
+    name = target.thing_name
     try:
-        principals = _principals(iot, target)
-        for arn in principals:
+        target.cert_arns = [arn for arn in target.cert_arns if _certificate_exists(iot, arn)]
+        remote = describe_remote_thing(iot, name)
+        if not remote.exists:
+            target.thing_action, target.reason = GONE, None
+            return
+        principals = _principals(iot, name)
+        ours = set(target.cert_arns)
+        others = [p for p in principals if p not in ours]
+        if remote.owner is not None and remote.owner != project_id:
+            target.thing_action, target.reason = KEEP, "made by another zaws project"
+        elif others:
+            target.thing_action = KEEP
+            target.reason = f"{_counted(len(others), 'other principal')} attached ({others[0]})"
+        elif remote.owner is None and not ours & set(principals):
+            target.thing_action = KEEP
+            target.reason = "not marked as this project's, and none of its certificates is attached"
+        else:
+            target.thing_action, target.reason = DELETE, None
+    except (BotoCoreError, ClientError) as err:
+        raise translate(err, f"looking up {name} and its certificates") from None
+
+
+def detach(iot: IoTClient, target: CleanupTarget) -> None:
+    """Detach policies from the project's certificates, and the certificates from the thing."""
+    try:
+        for arn in target.cert_arns:
             for policy in _attached_policies(iot, arn):
                 _ignore_missing(iot.detach_policy, policyName=policy, target=arn)
-            _ignore_missing(iot.detach_thing_principal, thingName=target.thing_name, principal=arn)
-        target.cert_arns = principals
+            if target.thing_action != GONE:
+                _ignore_missing(
+                    iot.detach_thing_principal, thingName=target.thing_name, principal=arn
+                )
     except (BotoCoreError, ClientError) as err:
-        raise translate(err, doing) from None
+        raise translate(err, f"detaching the certificates of {target.thing_name}") from None
 
 
-def delete_thing_and_certificates(iot: IoTClient, target: Target) -> None:
-    doing = f"deleting {target.thing_name} and its certificates"
+def delete(iot: IoTClient, target: CleanupTarget) -> Deleted:
+    """Delete the project's certificates, then the thing if the survey said so and still may."""
+    done = Deleted()
     try:
         for arn in target.cert_arns:
             cert_id = arn.rsplit("/", 1)[-1]
             _ignore_missing(iot.update_certificate, certificateId=cert_id, newStatus="INACTIVE")
-            _settled(
-                lambda cert_id=cert_id: _ignore_missing(  # type: ignore[misc]
-                    iot.delete_certificate, certificateId=cert_id, forceDelete=False
-                )
-            )
-        _settled(lambda: _ignore_missing(iot.delete_thing, thingName=target.thing_name))
+            if _settled(partial(_delete_certificate, iot, cert_id)):
+                done.certificates += 1
+        if target.thing_action == DELETE:
+            left = _principals(iot, target.thing_name)
+            if left:  # attached meanwhile by someone else
+                done.kept_reason = f"{_counted(len(left), 'other principal')} attached ({left[0]})"
+            else:
+                done.thing = _settled(partial(_delete_thing, iot, target.thing_name))
+        elif target.thing_action == KEEP:
+            done.kept_reason = target.reason
     except (BotoCoreError, ClientError) as err:
-        raise translate(err, doing) from None
+        raise translate(err, f"deleting {target.thing_name} and its certificates") from None
+    return done
 
 
-def _principals(iot: IoTClient, target: Target) -> list[str]:
-    """The thing's certificates in AWS, plus the recorded ones (maybe detached, still existing)."""
+def _certificate_exists(iot: IoTClient, arn: str) -> bool:
+    try:
+        iot.describe_certificate(certificateId=arn.rsplit("/", 1)[-1])
+    except ClientError as err:
+        if is_not_found(err):
+            return False
+        raise
+    return True
+
+
+def _principals(iot: IoTClient, thing: str) -> list[str]:
     found: list[str] = []
     try:
-        pages = iot.get_paginator("list_thing_principals").paginate(thingName=target.thing_name)
-        for page in pages:
+        for page in iot.get_paginator("list_thing_principals").paginate(thingName=thing):
             found.extend(page.get("principals", []))
     except ClientError as err:
         if not is_not_found(err):
             raise
-    certificates = [p for p in found if ":cert/" in p]
-    return sorted(set(certificates) | set(target.cert_arns))
+    return sorted(found)
 
 
 def _attached_policies(iot: IoTClient, arn: str) -> list[str]:
@@ -82,20 +143,39 @@ def _attached_policies(iot: IoTClient, arn: str) -> list[str]:
         raise
 
 
-def _ignore_missing(call: Callable[..., Any], **kwargs: Any) -> None:
+def _delete_certificate(iot: IoTClient, cert_id: str) -> bool:
+    return _deleted(iot.delete_certificate, certificateId=cert_id, forceDelete=False)
+
+
+def _delete_thing(iot: IoTClient, name: str) -> bool:
+    return _deleted(iot.delete_thing, thingName=name)
+
+
+def _deleted(call: Callable[..., Any], **kwargs: Any) -> bool:
+    """True when the call deleted it now, False when it was already gone."""
     try:
         call(**kwargs)
     except ClientError as err:
-        if not is_not_found(err):
-            raise
+        if is_not_found(err):
+            return False
+        raise
+    return True
 
 
-def _settled(action: Callable[[], None]) -> None:
+def _ignore_missing(call: Callable[..., Any], **kwargs: Any) -> None:
+    _deleted(call, **kwargs)
+
+
+def _settled(action: Callable[[], bool]) -> bool:
     for delay in (*SETTLE_DELAYS_S, None):
         try:
-            action()
-            return
+            return action()
         except ClientError as err:
             if error_code(err) not in SETTLE_CODES or delay is None:
                 raise
             time.sleep(delay)
+    raise AssertionError("unreachable")
+
+
+def _counted(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")

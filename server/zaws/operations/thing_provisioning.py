@@ -1,24 +1,29 @@
 """Provisioning one thing, step by step, each step journaled before its remote call.
 
-Steps: create the thing; create keys and a certificate (INACTIVE); write the key (0600) and the
-certificate to the staging folder; activate the certificate; attach the project's policy to it;
-attach it to the thing; move the staging folder into `.aws_things_resources/<thing>/`. Every remote
-step after the certificate's creation is idempotent, so a resumed thing simply redoes its steps from
-the last one the journal shows.
+Steps: create the thing, marked as the project's; create keys and a certificate (INACTIVE); write
+the key (0600) and the certificate to the staging folder; activate the certificate; attach the
+project's policy to it; attach it to the thing; move the staging folder into
+`.aws_things_resources/<thing>/`. Every remote step after the certificate's creation is
+idempotent, so a resumed thing simply redoes its steps from the last one the journal shows; a
+journaled certificate that no longer exists in AWS (deleted by hand meanwhile) counts as not made.
 """
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from zaws.aws.clients import AwsClients
-from zaws.aws.errors import is_not_found, translate
+from zaws.aws.errors import error_code, is_not_found, translate
 from zaws.checks.certificates import certificate_id
+from zaws.operations.thing_ownership import (
+    describe_remote_thing,
+    names_taken,
+    owner_attributes,
+)
 from zaws.project import layout
-from zaws.project.add_things_journal import AddThingsJournal, ThingProgress
+from zaws.project.add_things_journal import AddThingsJournal, AddThingsPlan, ThingProgress
 from zaws.project.atomic_files import write_private, write_text
 from zaws.project.thing_project import ThingProject
 
@@ -27,14 +32,16 @@ class ThingProvisioner:
     """Shared by the worker threads of one add-things run."""
 
     def __init__(
-        self, clients: AwsClients, project: ThingProject, journal: AddThingsJournal, policy: str
+        self,
+        clients: AwsClients,
+        project: ThingProject,
+        journal: AddThingsJournal,
+        plan: AddThingsPlan,
     ) -> None:
         self.iot = clients.iot
         self.project = project
         self.journal = journal
-        self.policy = policy
-        self._lock = threading.Lock()
-        self.uncertain_certificate_calls = 0  # retried or failed: an orphan may exist
+        self.plan = plan
 
     def provision(self, name: str, state: ThingProgress) -> None:
         try:
@@ -48,33 +55,58 @@ class ThingProvisioner:
             return
         staging = self.journal.staging(name)
         cert_arn = state.cert_arn or self._recover_saved_certificate(name, staging)
-        if cert_arn is None:
+        if cert_arn is not None and not self._certificate_exists(cert_arn):
+            _discard_credentials(staging)  # deleted in AWS meanwhile: its key is worthless
+            cert_arn = None
+        if cert_arn is None or state.last_step is not None:
             self.journal.record(name, "thing")
-            self.iot.create_thing(thingName=name)
+            self._create_thing(name)  # idempotent: a resumed thing may have been deleted too
+        if cert_arn is None:
             cert_arn = self._create_certificate(name, staging)
         self.journal.record(name, "activate-cert")
         self.iot.update_certificate(certificateId=cert_arn.rsplit("/", 1)[-1], newStatus="ACTIVE")
         self.journal.record(name, "policy")
-        self.iot.attach_policy(policyName=self.policy, target=cert_arn)
+        self.iot.attach_policy(policyName=self.plan.policy_name, target=cert_arn)
         self.journal.record(name, "principal")
         self.iot.attach_thing_principal(thingName=name, principal=cert_arn)
         self.project.record_thing(name, cert_arn, staging)
         self.journal.record(name, "done")
 
+    def _create_thing(self, name: str) -> None:
+        if self.plan.project_id is None:  # a journal written before things were marked
+            self.iot.create_thing(thingName=name)
+            return
+        try:
+            self.iot.create_thing(
+                thingName=name,
+                attributePayload={"attributes": owner_attributes(self.plan.project_id)},
+            )
+        except ClientError as err:
+            if error_code(err) != "ResourceAlreadyExistsException":
+                raise
+            # Made by someone else since the check before the run started.
+            raise names_taken(
+                [describe_remote_thing(self.iot, name)], self.plan.base_name
+            ) from None
+
     def _create_certificate(self, name: str, staging: Path) -> str:
         self.journal.record(name, "cert")
-        try:
-            made = self.iot.create_keys_and_certificate(setAsActive=False)
-        except BaseException:
-            self._count_uncertain()
-            raise
-        if made["ResponseMetadata"].get("RetryAttempts", 0):
-            self._count_uncertain()
+        made = self.iot.create_keys_and_certificate(setAsActive=False)
         # The key exists nowhere else: it is on disk before anything else can fail.
         write_private(staging / layout.PRIVATE_KEY, made["keyPair"]["PrivateKey"])
         write_text(staging / layout.CERTIFICATE, made["certificatePem"])
-        self.journal.record(name, "cert-saved", cert_arn=made["certificateArn"])
+        retries = made["ResponseMetadata"].get("RetryAttempts", 0)
+        self.journal.record(name, "cert-saved", cert_arn=made["certificateArn"], retries=retries)
         return made["certificateArn"]
+
+    def _certificate_exists(self, cert_arn: str) -> bool:
+        try:
+            self.iot.describe_certificate(certificateId=cert_arn.rsplit("/", 1)[-1])
+        except ClientError as err:
+            if is_not_found(err):
+                return False
+            raise
+        return True
 
     def _recover_saved_certificate(self, name: str, staging: Path) -> str | None:
         """A crash after the key and certificate were written but before the journal said so."""
@@ -90,9 +122,11 @@ class ThingProvisioner:
             if is_not_found(err):
                 return None
             raise
-        self.journal.record(name, "cert-saved", cert_arn=arn)
+        # Whether botocore retried the lost call is unknown: keep its window under review.
+        self.journal.record(name, "cert-saved", cert_arn=arn, retries="unknown")
         return arn
 
-    def _count_uncertain(self) -> None:
-        with self._lock:
-            self.uncertain_certificate_calls += 1
+
+def _discard_credentials(staging: Path) -> None:
+    for name in (layout.PRIVATE_KEY, layout.CERTIFICATE):
+        (staging / name).unlink(missing_ok=True)

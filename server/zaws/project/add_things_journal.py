@@ -35,6 +35,7 @@ class AddThingsPlan:
     count: int
     policy_name: str
     started: float
+    project_id: str | None = None  # the zaws_project mark of its things (None: a plan of old)
 
     @property
     def names(self) -> list[str]:
@@ -45,12 +46,20 @@ class AddThingsPlan:
 
 @dataclass
 class ThingProgress:
-    """What the log says about one thing."""
+    """What the log says about one thing.
+
+    `uncertain_requests` are the windows (from, to) of CreateKeysAndCertificate calls that may
+    have made a certificate nobody holds the key of: a request never answered (the process died,
+    or the call failed), or answered after retries (an earlier attempt may have succeeded). `to`
+    is None while nothing later bounds it.
+    """
 
     last_step: str | None = None
     cert_arn: str | None = None
     cert_requested: bool = False
     steps: list[str] = field(default_factory=list)
+    uncertain_requests: list[tuple[float, float | None]] = field(default_factory=list)
+    open_request: float | None = None
 
     @property
     def done(self) -> bool:
@@ -118,12 +127,24 @@ class AddThingsJournal:
             except ValueError:
                 continue  # the last line of a crashed write may be cut short
             state = states.setdefault(entry["thing"], ThingProgress())
-            state.last_step = entry["step"]
-            state.steps.append(entry["step"])
-            if entry["step"] == "cert":
+            step, when = entry["step"], float(entry.get("t", 0))
+            state.last_step = step
+            state.steps.append(step)
+            if state.open_request is not None and step != "cert-saved":
+                state.uncertain_requests.append((state.open_request, when))  # never answered
+                state.open_request = None
+            if step == "cert":
                 state.cert_requested = True
-            if entry["step"] == "cert-saved":
+                state.open_request = when
+            if step == "cert-saved":
                 state.cert_arn = entry["cert_arn"]
+                if state.open_request is not None and entry.get("retries"):
+                    state.uncertain_requests.append((state.open_request, when))
+                state.open_request = None
+        for state in states.values():
+            if state.open_request is not None:
+                state.uncertain_requests.append((state.open_request, None))
+                state.open_request = None
         return states
 
     def close(self) -> None:

@@ -37,7 +37,9 @@ def project_signature(root: Path) -> Signature:
     except OSError:
         return tuple(stamps)
     for entry in entries:
-        stamps.append((entry.name, _stamp(os.path.join(entry.path, "thing.conf.json"))))
+        # The folder's own stamp changes when a key or certificate inside is removed.
+        record = _stamp(os.path.join(entry.path, "thing.conf.json"))
+        stamps.append((entry.name, _stamp(entry.path), record))
     return tuple(stamps)
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from zaws.aws.settings import AwsSettings
-from zaws.errors import ConfirmationRequired, ZawsError
+from zaws.errors import ConfirmationRequired, ZawsError, local_file_error
 from zaws.operations.progress import Cancellation, ProgressCallback
 from zaws.service.list_cache import ListCache, project_signature
 from zaws.service.params import Params
@@ -101,7 +101,7 @@ def cleanup(params: Params, ctx: CallContext) -> dict[str, Any]:
 
     project = params.folder()
     if not params.boolean("confirm", default=False):
-        plan = plan_cleanup(project)
+        plan = plan_cleanup(project, aws=ctx.aws)
         return with_project_uri({"confirmed": False, "plan": to_protocol(plan.to_dict())}, project)
     done = run(project, aws=ctx.aws, progress=ctx.progress, cancel=ctx.cancel)
     return with_project_uri({"confirmed": True, "done": to_protocol(done.to_dict())}, project)
@@ -311,4 +311,7 @@ def call(name: str, raw_params: object, ctx: CallContext) -> dict[str, Any]:
     method = METHODS.get(name)
     if method is None:
         raise ZawsError(f"Unknown method {name}")  # front ends check the table first
-    return method.handler(Params(name, raw_params, method.params), ctx)
+    try:
+        return method.handler(Params(name, raw_params, method.params), ctx)
+    except OSError as err:  # a read-only folder, a name too long...: the user's to fix
+        raise local_file_error(err) from None

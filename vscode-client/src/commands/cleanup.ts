@@ -23,11 +23,20 @@ function relativeTo(project: string, path: string): string {
 export function planText(plan: CleanupPlan, maxLines = 12): string {
   const lines: string[] = [];
   if (plan.targets.length) {
-    const names = plan.targets.map((t) => t.thingName);
+    const names = plan.targets.filter((t) => t.thingAction === 'delete').map((t) => t.thingName);
     const certificates = plan.targets.reduce((n, t) => n + t.certArns.length, 0);
-    lines.push(`In AWS: ${plural(names.length, 'thing', 'things')} (${summarize(names, 8)}) and ${plural(certificates, 'certificate', 'certificates')}.`);
+    lines.push(`In AWS: ${plural(names.length, 'thing', 'things')}${names.length ? ` (${summarize(names, 8)})` : ''} and ${plural(certificates, 'certificate', 'certificates')}.`);
     const unrecorded = plan.targets.filter((t) => !t.recorded).length;
     if (unrecorded) lines.push(`(${unrecorded} of them from an unfinished Add Things run.)`);
+    const kept = plan.targets.filter((t) => t.thingAction === 'keep');
+    if (kept.length) {
+      lines.push(`Kept in AWS (only this project's certificates are removed): ${plural(kept.length, 'thing', 'things')}`);
+      lines.push(...kept.slice(0, 4).map((t) => `  ${t.thingName}: ${t.reason ?? ''}`));
+      if (kept.length > 4) lines.push(`  … and ${kept.length - 4} more`);
+    }
+  }
+  if (plan.certificatesToReview.length) {
+    lines.push(`${plural(plan.certificatesToReview.length, 'certificate', 'certificates')} may have lost its key in an interrupted Add Things: not deleted; review with \`zaws orphan-certificates\`.`);
   }
   if (plan.localPaths.length) {
     lines.push('On disk:');
@@ -52,6 +61,7 @@ export async function cleanup(deps: Deps, projectUri?: string): Promise<CleanupD
   const answer = await withProgress(deps, `Cleaning up ${name}`, 'zaws/cleanup', { projectUri: project, confirm: true });
   if (!answer.confirmed) throw new Error('the server answered a confirmed cleanup with a plan');
   deps.views.refresh(project);
-  void deps.ui.info(`Cleaned up ${name}: deleted ${plural(answer.done.thingsDeleted.length, 'thing', 'things')} and ${plural(answer.done.certificatesDeleted, 'certificate', 'certificates')}.`);
+  const kept = answer.done.thingsKept.length ? `; kept ${plural(answer.done.thingsKept.length, 'thing', 'things')} that ${answer.done.thingsKept.length === 1 ? 'is' : 'are'} not only this project's` : '';
+  void deps.ui.info(`Cleaned up ${name}: deleted ${plural(answer.done.thingsDeleted.length, 'thing', 'things')} and ${plural(answer.done.certificatesDeleted, 'certificate', 'certificates')}${kept}.`);
   return answer.done;
 }

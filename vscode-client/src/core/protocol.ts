@@ -45,7 +45,8 @@ export interface ThingsAdded {
   things: string[];
   activeThing: string | null;
   resumed: boolean;
-  orphanCertificatesDeleted: number;
+  /** Certificates that may have been made without saving their key; review with `zaws orphan-certificates`. */
+  certificatesToReview: number;
   seconds: number;
 }
 
@@ -71,9 +72,13 @@ export interface CleanupParams extends WorkDoneParams {
 
 export interface CleanupTarget {
   thingName: string;
+  /** The project's certificates of the thing that exist in AWS: detached and deleted. */
   certArns: string[];
   /** False: left over from an unfinished add-things run. */
   recorded: boolean;
+  /** keep: the thing is not the project's, or another principal is attached (see reason). */
+  thingAction: 'delete' | 'keep' | 'gone';
+  reason: string | null;
 }
 
 export interface CleanupPlan {
@@ -82,13 +87,17 @@ export interface CleanupPlan {
   /** Files and folders deleted from disk. */
   localPaths: string[];
   unfinishedAddThingsSince: number | null;
+  /** Certificates an interrupted add-things may have made without their key: never deleted here. */
+  certificatesToReview: string[];
 }
 
 export interface CleanupDone {
   project: string;
   thingsDeleted: string[];
   certificatesDeleted: number;
-  orphanCertificatesDeleted: number;
+  /** Left in AWS: not the project's, or another principal is attached. */
+  thingsKept: { thingName: string; reason: string }[];
+  certificatesToReview: number;
   localPathsRemoved: string[];
 }
 

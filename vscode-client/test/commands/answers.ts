@@ -19,7 +19,7 @@ export function thingList(list: ThingInfo[], projectUri = P): ThingList {
 }
 
 export function added(names: string[], activeThing: string | null = null): ThingsAdded {
-  return { projectUri: P, project: '/ws/blink', things: names, activeThing, resumed: false, orphanCertificatesDeleted: 0, seconds: 0.5 };
+  return { projectUri: P, project: '/ws/blink', things: names, activeThing, resumed: false, certificatesToReview: 0, seconds: 0.5 };
 }
 
 export function created(parentUri: string, name: string): ProjectCreated {
@@ -33,11 +33,12 @@ export function activeThing(thingName: string): ActiveThing {
 export const plan: CleanupPlan = {
   project: '/ws/blink',
   targets: [
-    { thingName: 'dev_0', certArns: ['arn:c0'], recorded: true },
-    { thingName: 'dev_1', certArns: ['arn:c1'], recorded: true },
+    { thingName: 'dev_0', certArns: ['arn:c0'], recorded: true, thingAction: 'delete', reason: null },
+    { thingName: 'dev_1', certArns: ['arn:c1'], recorded: true, thingAction: 'delete', reason: null },
   ],
   localPaths: ['/ws/blink/.aws_things_resources', '/ws/blink/.zawsconf', '/ws/blink/certificate.pem.crt', '/ws/blink/private.pem.key'],
   unfinishedAddThingsSince: null,
+  certificatesToReview: [],
 };
 
 export function verification(jobId: string, ok = true): FotaVerification {

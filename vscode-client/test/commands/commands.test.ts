@@ -140,7 +140,7 @@ test('cleanup: confirmed, it sends confirm: true under progress', async () => {
   const { deps, ui, api } = fakeDeps({
     responders: {
       'zaws/cleanup': (p) => (p.confirm
-        ? { projectUri: P, confirmed: true, done: { project: '/ws/blink', thingsDeleted: ['dev_0', 'dev_1'], certificatesDeleted: 2, orphanCertificatesDeleted: 0, localPathsRemoved: plan.localPaths } }
+        ? { projectUri: P, confirmed: true, done: { project: '/ws/blink', thingsDeleted: ['dev_0', 'dev_1'], certificatesDeleted: 2, thingsKept: [], certificatesToReview: 0, localPathsRemoved: plan.localPaths } }
         : { projectUri: P, confirmed: false, plan }),
     },
   });
