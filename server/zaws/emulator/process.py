@@ -8,6 +8,8 @@ hand. It differs from a bare `moto_server` in these ways:
   cancelling cancels their queued executions, as in AWS (`iot_jobs.py`);
 - creating a thing that exists answers the existing thing when the configuration is the same and
   ResourceAlreadyExistsException when it differs, as in AWS (moto overwrites it; `iot_things.py`);
+- requests run inside moto one at a time (its backends are not thread-safe), RSA key generation
+  excepted (`one_at_a_time.py`);
 - the state of IoT, S3, IAM and STS is saved on stop (SIGTERM) and restored on start, so things,
   certificates (same ids), policies, attachments, objects, roles and jobs survive a restart. The
   backends are pickled whole: this relies on moto internals, so the file records moto's version and
@@ -29,6 +31,7 @@ from typing import Any
 
 from zaws.emulator.iot_jobs import patch_jobs
 from zaws.emulator.iot_things import patch_create_thing
+from zaws.emulator.one_at_a_time import OneRequestAtATime, release_lock_for_rsa_keys
 
 SAVED_SERVICES = ("iot", "s3", "iam", "sts")
 log = logging.getLogger("zaws.emulator")
@@ -52,6 +55,7 @@ def configure_moto() -> None:
     setattr(IoTBackend, "describe_endpoint", stable_endpoint)  # noqa: B010 (monkeypatch by design)
     patch_jobs()
     patch_create_thing()
+    release_lock_for_rsa_keys()
 
 
 def _moto_version() -> str:
@@ -108,7 +112,7 @@ def serve(home: Path, ready_fd: int | None, port: int) -> None:
     configure_moto()
     state_file = home / "state.pickle"
     restore_state(state_file)
-    app = DomainDispatcherApplication(create_backend_app)
+    app = OneRequestAtATime(DomainDispatcherApplication(create_backend_app))
     server = make_server("127.0.0.1", port, app, threaded=True, request_handler=MotoRequestHandler)
     url = f"http://127.0.0.1:{server.server_port}"
 
