@@ -8,6 +8,8 @@ hand. It differs from a bare `moto_server` in these ways:
   cancelling cancels their queued executions, as in AWS (`iot_jobs.py`);
 - creating a thing that exists answers the existing thing when the configuration is the same and
   ResourceAlreadyExistsException when it differs, as in AWS (moto overwrites it; `iot_things.py`);
+- things, certificates, policies and attachments are found without scanning the account, so one
+  DeleteCertificate costs the same at 10,000 certificates as at ten (`iot_indexes.py`);
 - requests run inside moto one at a time (its backends are not thread-safe), RSA key generation
   excepted (`one_at_a_time.py`);
 - the state of IoT, S3, IAM and STS is saved on stop (SIGTERM) and restored on start, so things,
@@ -29,6 +31,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from zaws.emulator.iot_indexes import patch_lookups
 from zaws.emulator.iot_jobs import patch_jobs
 from zaws.emulator.iot_things import patch_create_thing
 from zaws.emulator.one_at_a_time import OneRequestAtATime, release_lock_for_rsa_keys
@@ -55,6 +58,7 @@ def configure_moto() -> None:
     setattr(IoTBackend, "describe_endpoint", stable_endpoint)  # noqa: B010 (monkeypatch by design)
     patch_jobs()
     patch_create_thing()
+    patch_lookups()
     release_lock_for_rsa_keys()
 
 
