@@ -245,3 +245,23 @@ def test_thing_project_from_template_refuses_bad_names_before_writing(
     )
     assert expected in one_error_line(result)
     assert list(parent.iterdir()) == []
+
+
+def test_an_operating_system_error_is_one_line_not_a_bug(tmp_path: Path, run_zaws: Any) -> None:
+    result = run_zaws("thing-project-from-template", "a" * 300, str(tmp_path))
+    assert result.returncode == 1, result.stderr
+    line = one_error_line(result)
+    assert "name too long" in line and "shorter" in line
+    assert "internal error" not in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("blocker", [".aws_things_resources", ".zaws"])
+def test_a_file_where_a_folder_should_be_is_refused_before_any_remote_change(
+    project: Path, run_zaws: Any, boto: Any, blocker: str
+) -> None:
+    (project / blocker).write_text("not a folder")
+    result = run_zaws("add-things", str(project), "--thing-base-name", "dev")
+    assert result.returncode == 1, result.stderr
+    assert f"{blocker} is not a folder" in one_error_line(result)
+    assert boto("iot").list_things()["things"] == []
+    assert boto("iot").list_certificates()["certificates"] == []

@@ -137,3 +137,26 @@ async def test_exactly_one_of_thing_id_and_name(session: Session, project_uri: s
         session, "zaws/setActiveThing", {"projectUri": project_uri, "thingId": 0, "thingName": "a"}
     )
     assert error.code == -32602
+
+
+async def test_an_operating_system_error_is_a_local_file_error_without_traceback(
+    session: Session, tmp_path: Path
+) -> None:
+    error = await error_of(
+        session,
+        "zaws/createProject",
+        {"name": "a" * 300, "parentUri": uri_from_path(tmp_path), "policyName": "p"},
+    )
+    assert error.code == -32019
+    assert data(error)["code"] == "zaws.localFile"
+    assert "name too long" in str(error.message)
+    assert "Traceback" not in repr(error.data)
+
+
+async def test_a_request_refused_on_its_params_announces_no_change(
+    session: Session, project_uri: str
+) -> None:
+    error = await error_of(session, "zaws/addThings", {"projectUri": project_uri, "count": 0})
+    assert error.code == -32602
+    # Announcements go out before the answer on the same stream: none came for this request.
+    assert session.things_changed == []

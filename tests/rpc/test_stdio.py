@@ -139,3 +139,15 @@ def test_fota_campaign(rpc: Client, tmp_path: Path, fota_setup: dict[str, str]) 
     assert refused["code"] == -32017 and refused["data"]["code"] == "zaws.confirmationRequired"
     missing = rpc.call("zaws/verifyFota", {"jobId": "fota-nothing"})["error"]
     assert missing["code"] == -32013 and missing["data"]["code"] == "zaws.notFound"
+
+
+def test_an_operating_system_error_is_a_local_file_error(rpc: Client, tmp_path: Path) -> None:
+    answer = rpc.call(
+        "zaws/createProject",
+        {"name": "a" * 300, "parentUri": uri_from_path(tmp_path), "policyName": "p"},
+    )
+    assert answer["error"]["code"] == -32019, answer
+    assert answer["error"]["data"]["code"] == "zaws.localFile"
+    assert "name too long" in answer["error"]["message"]
+    still = rpc.call("zaws/listThings", {"projectUri": uri_from_path(tmp_path)})
+    assert still["error"]["data"]["code"] == "zaws.project"  # and the server still answers

@@ -86,11 +86,13 @@ def with_resume_command(err: ZawsError, project: Path) -> ZawsError:
 
     try:
         plan = AddThingsJournal(ThingProject.open(project).state_dir).pending_plan()
-    except ZawsError:
+    except (ZawsError, OSError):
         return err
     if plan is None or isinstance(err, Busy):
         return err
     command = resume_command(project, plan)
+    if command in (err.hint or ""):  # the error names it already
+        return err
     hint = f"{err.hint}; " if err.hint else ""
     return type(err)(err.message, f"{hint}to finish: {command}")
 

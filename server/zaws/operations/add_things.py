@@ -81,7 +81,7 @@ def add_things(
         with project_lock(proj.state_dir, "add-things"):
             return _add_things(proj, aws, base_name, count, report, cancel, started)
     except OSError as err:
-        pending = AddThingsJournal(proj.state_dir).pending_plan() is not None
+        pending = AddThingsJournal(proj.state_dir).plan_path.is_file()
         hint = "fix that, then run the same command again to finish" if pending else None
         raise local_file_error(err, hint) from None
 
