@@ -31,6 +31,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from zaws.emulator.iot_certificates import patch_certificates
 from zaws.emulator.iot_indexes import patch_lookups
 from zaws.emulator.iot_jobs import patch_jobs
 from zaws.emulator.iot_things import patch_create_thing
@@ -114,6 +115,7 @@ def serve(home: Path, ready_fd: int | None, port: int) -> None:
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     configure_moto()
+    patch_certificates(home)  # IoT certificates issued by the emulator's own root CA
     state_file = home / "state.pickle"
     restore_state(state_file)
     app = OneRequestAtATime(DomainDispatcherApplication(create_backend_app))
