@@ -156,6 +156,20 @@ test('the cleanup plan text is capped', () => {
   assert.equal(text.split('\n').length, 1 + 1 + 5 + 1);
 });
 
+test('the cleanup plan names the things it keeps in AWS and the certificates left for review', () => {
+  const text = planText({
+    ...plan,
+    targets: [
+      { thingName: 'dev_0', certArns: ['arn:c0'], recorded: true, thingAction: 'delete', reason: null },
+      { thingName: 'dev_1', certArns: ['arn:c1'], recorded: true, thingAction: 'keep', reason: 'made by another zaws project' },
+    ],
+    certificatesToReview: ['abc'],
+  });
+  assert.match(text, /^In AWS: 1 thing \(dev_0\) and 2 certificates\./);
+  assert.match(text, /Kept in AWS .*: 1 thing\n {2}dev_1: made by another zaws project/);
+  assert.match(text, /1 certificate may have lost its key/);
+});
+
 test('start FOTA from the palette: one thing (the active one first), firmware, bucket, role, duration; the verification is shown', async () => {
   const { deps, api, ui, views } = fakeDeps({
     answers: ['One thing…', (items) => items[0]?.value, 'file:///ws/blink/fw.json', 'fw-bucket', 'iot-fota', '600'],
