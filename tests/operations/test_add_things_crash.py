@@ -11,16 +11,14 @@ import json
 import os
 import shlex
 import signal
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.support.cli_process import run_cli
 from tests.support.project_invariants import assert_complete, assert_nothing_lost, local_records
 
-KILL_AT = Path(__file__).resolve().parents[1] / "support" / "kill_at.py"
 COUNT = 6
 ENDPOINT = "abc-ats.iot.us-east-1.amazonaws.com"
 
@@ -39,14 +37,6 @@ MOMENTS = [
 ]
 
 
-def run(zaws_home: Path, *args: str, kill: tuple[str, int] | None = None) -> Any:
-    env = {**os.environ, "ZAWS_HOME": str(zaws_home), "ZAWS_LOCAL": "1"}
-    command = [sys.executable, "-m", "zaws.cli", *args]
-    if kill:
-        command = [sys.executable, str(KILL_AT), kill[0], str(kill[1]), "--", *args]
-    return subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
-
-
 @pytest.mark.parametrize(("event", "nth"), MOMENTS, ids=[f"{e}#{n}" for e, n in MOMENTS])
 def test_killed_add_things_finishes_on_rerun(
     project: Path, zaws_home: Path, boto: Any, policy: str, event: str, nth: int
@@ -61,17 +51,17 @@ def test_killed_add_things_finishes_on_rerun(
         "--workers",
         "3",
     )
-    killed = run(zaws_home, *args, kill=(event, nth))
+    killed = run_cli(zaws_home, *args, kill=(event, nth))
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     iot = boto("iot")
     assert_nothing_lost(project, iot)
 
-    rerun = run(zaws_home, *args)
+    rerun = run_cli(zaws_home, *args)
     assert rerun.returncode == 0, rerun.stderr
     assert_complete(project, iot, [f"dev_{i}" for i in range(COUNT)], policy)
 
     # Numbering goes on after the finished batch.
-    more = run(zaws_home, "add-things", str(project), "--things-number", "1")
+    more = run_cli(zaws_home, "add-things", str(project), "--things-number", "1")
     assert more.returncode == 0, more.stderr
     assert (project / ".aws_things_resources" / f"dev_{COUNT}").is_dir()
 
@@ -80,8 +70,8 @@ def test_a_different_command_is_refused_while_a_run_is_unfinished(
     project: Path, zaws_home: Path, boto: Any, policy: str
 ) -> None:
     args = ("add-things", str(project), "--thing-base-name", "dev", "--things-number", "4")
-    run(zaws_home, *args, kill=("after-call.iot.CreateThing", 2))
-    other = run(zaws_home, "add-things", str(project), "--thing-base-name", "dev")
+    run_cli(zaws_home, *args, kill=("after-call.iot.CreateThing", 2))
+    other = run_cli(zaws_home, "add-things", str(project), "--thing-base-name", "dev")
     assert other.returncode == 1
     assert "has not finished" in other.stderr and "--things-number 4" in other.stderr
 
@@ -102,7 +92,7 @@ def test_a_journaled_certificate_deleted_meanwhile_is_made_again(
     project: Path, zaws_home: Path, boto: Any, policy: str
 ) -> None:
     args = ("add-things", str(project), "--thing-base-name", "dev", "--things-number", "3")
-    killed = run(
+    killed = run_cli(
         zaws_home, *args, "--workers", "1", kill=("before-call.iot.AttachThingPrincipal", 2)
     )
     assert killed.returncode == -signal.SIGKILL, killed.stderr
@@ -114,7 +104,7 @@ def test_a_journaled_certificate_deleted_meanwhile_is_made_again(
     iot.update_certificate(certificateId=arn.rsplit("/", 1)[1], newStatus="INACTIVE")
     iot.delete_certificate(certificateId=arn.rsplit("/", 1)[1])  # by hand, meanwhile
 
-    rerun = run(zaws_home, *args)
+    rerun = run_cli(zaws_home, *args)
     assert rerun.returncode == 0, rerun.stderr
     assert_complete(project, iot, ["dev_0", "dev_1", "dev_2"], policy)
     assert local_records(project)["dev_1"]["cert_arn"] != arn
@@ -129,14 +119,14 @@ def test_the_resume_command_is_absolute_and_quoted(
     parent.mkdir()
     made = Path(create_project("dev board", parent, endpoint=ENDPOINT, policy_name=policy).path)
     args = ("add-things", str(made), "--thing-base-name", "dev", "--things-number", "4")
-    run(zaws_home, *args, kill=("after-call.iot.CreateThing", 2))
+    run_cli(zaws_home, *args, kill=("after-call.iot.CreateThing", 2))
     os.chdir(tmp_path)  # the printed command works from anywhere
-    other = run(zaws_home, "add-things", "my projects/dev board", "--thing-base-name", "x")
+    other = run_cli(zaws_home, "add-things", "my projects/dev board", "--thing-base-name", "x")
     assert other.returncode == 1
     command = other.stderr.split("finish it first: ", 1)[1].rsplit(")", 1)[0]
     assert command.startswith(f"zaws add-things {shlex.quote(str(made))} ")
     words = shlex.split(command)
     assert words[2] == str(made)
-    finished = run(zaws_home, *words[1:])
+    finished = run_cli(zaws_home, *words[1:])
     assert finished.returncode == 0, finished.stderr
     assert_complete(made, boto("iot"), [f"dev_{i}" for i in range(4)], policy)

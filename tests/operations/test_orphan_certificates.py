@@ -5,16 +5,14 @@ deleted only when the user asks, and never a certificate the project cannot link
 from __future__ import annotations
 
 import json
-import os
 import signal
-import subprocess
-import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.support.cli_process import run_cli
 from tests.support.fault_proxy import FaultProxy
 from tests.support.project_invariants import (
     assert_complete,
@@ -30,15 +28,7 @@ from zaws.operations.orphan_certificates import (
     review_orphan_certificates,
 )
 
-KILL_AT = Path(__file__).resolve().parents[1] / "support" / "kill_at.py"
-
-
-def zaws(zaws_home: Path, *args: str, kill: tuple[str, int] | None = None) -> Any:
-    env = {**os.environ, "ZAWS_HOME": str(zaws_home), "ZAWS_LOCAL": "1"}
-    command = [sys.executable, "-m", "zaws.cli", *args]
-    if kill:
-        command = [sys.executable, str(KILL_AT), kill[0], str(kill[1]), "--", *args]
-    return subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
+AFTER_CERTIFICATE = "after-call.iot.CreateKeysAndCertificate"  # made, its key in no file
 
 
 def outside_certificate(iot: Any) -> str:
@@ -64,10 +54,12 @@ def test_a_killed_run_deletes_no_certificate_it_cannot_prove_it_made(
 ) -> None:
     iot = boto("iot")
     before = outside_certificate(iot)
-    killed = zaws(zaws_home, *add(project, 20), kill=("after-call.iot.CreateKeysAndCertificate", 6))
+    killed = run_cli(
+        zaws_home, *add(project, 20), kill=("after-call.iot.CreateKeysAndCertificate", 6)
+    )
     assert killed.returncode == -signal.SIGKILL, killed.stderr
 
-    rerun = zaws(zaws_home, "-J", *add(project, 20))
+    rerun = run_cli(zaws_home, "-J", *add(project, 20))
     assert rerun.returncode == 0, rerun.stderr
     finished = json.loads(rerun.stdout)
     assert finished["resumed"] and finished["certificates_to_review"] >= 1
@@ -77,14 +69,14 @@ def test_a_killed_run_deletes_no_certificate_it_cannot_prove_it_made(
     _, certificates = remote_state(iot)
     assert {before, after} <= set(certificates)  # nothing deleted silently
 
-    listed = zaws(zaws_home, "-J", "orphan-certificates", str(project))
+    listed = run_cli(zaws_home, "-J", "orphan-certificates", str(project))
     assert listed.returncode == 0, listed.stderr
     candidates = {c["certificate_id"] for c in json.loads(listed.stdout)["candidates"]}
     assert candidates == orphans_under_review(project, iot)
 
-    refused = zaws(zaws_home, "orphan-certificates", str(project), "--delete")
+    refused = run_cli(zaws_home, "orphan-certificates", str(project), "--delete")
     assert refused.returncode == 1 and "--yes" in refused.stderr  # no terminal: never unasked
-    deleted = zaws(zaws_home, "-J", "orphan-certificates", str(project), "--delete", "--yes")
+    deleted = run_cli(zaws_home, "-J", "orphan-certificates", str(project), "--delete", "--yes")
     assert deleted.returncode == 0, deleted.stderr
     assert set(json.loads(deleted.stdout)["deleted"]) == candidates
     _, certificates = remote_state(iot)
@@ -96,7 +88,9 @@ def test_cleanup_after_an_interrupted_run_lists_candidates_and_deletes_none_of_t
     project: Path, zaws_home: Path, aws: AwsSettings, boto: Any
 ) -> None:
     iot = boto("iot")
-    killed = zaws(zaws_home, *add(project, 8), kill=("after-call.iot.CreateKeysAndCertificate", 3))
+    killed = run_cli(
+        zaws_home, *add(project, 8), kill=("after-call.iot.CreateKeysAndCertificate", 3)
+    )
     assert killed.returncode == -signal.SIGKILL, killed.stderr
 
     after = outside_certificate(iot)  # a colleague's, made after the kill
