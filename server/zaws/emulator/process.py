@@ -12,6 +12,7 @@ hand. It differs from a bare `moto_server` in these ways:
   DeleteCertificate costs the same at 10,000 certificates as at ten (`iot_indexes.py`);
 - requests run inside moto one at a time (its backends are not thread-safe), RSA key generation
   excepted (`one_at_a_time.py`);
+- moto lists its own modules once, not on every request (`moto_modules.py`);
 - the state of IoT, S3, IAM and STS is saved on stop (SIGTERM) and restored on start, so things,
   certificates (same ids), policies, attachments, objects, roles and jobs survive a restart. The
   backends are pickled whole: this relies on moto internals, so the file records moto's version and
@@ -35,6 +36,7 @@ from zaws.emulator.iot_certificates import patch_certificates
 from zaws.emulator.iot_indexes import patch_lookups
 from zaws.emulator.iot_jobs import patch_jobs
 from zaws.emulator.iot_things import patch_create_thing
+from zaws.emulator.moto_modules import list_moto_modules_once
 from zaws.emulator.one_at_a_time import OneRequestAtATime, release_lock_for_rsa_keys
 
 SAVED_SERVICES = ("iot", "s3", "iam", "sts")
@@ -61,6 +63,7 @@ def configure_moto() -> None:
     patch_create_thing()
     patch_lookups()
     release_lock_for_rsa_keys()
+    list_moto_modules_once()
 
 
 def _moto_version() -> str:
