@@ -204,3 +204,19 @@ def test_through_the_emulator_a_certificate_still_attached_cannot_be_deleted(iot
     iot.delete_thing(thingName="t0")
     with pytest.raises(iot.exceptions.ResourceNotFoundException):
         iot.describe_certificate(certificateId=certificate_id)
+
+
+def test_every_way_of_changing_a_table_keeps_its_indexes() -> None:
+    table = Attachments([(("c1", "t1"), 1)])
+    table |= {("c1", "t2"): 2}
+    table.setdefault(("c2", "t1"), 3)
+    table.update({("c3", "t3"): 4})
+    assert table.of_principal("c1") == [("c1", "t1"), ("c1", "t2")]
+    assert table.of_target("t1") == [("c1", "t1"), ("c2", "t1")]
+    assert table.pop(("c1", "t1")) == 1
+    assert table.popitem() == (("c3", "t3"), 4)
+    del table[("c2", "t1")]
+    assert table.of_principal("c1") == [("c1", "t2")]
+    assert table.of_target("t1") == table.of_principal("c3") == []
+    table.clear()
+    assert table.by_principal == table.by_target == {}

@@ -71,6 +71,10 @@ class Attachments(OrderedDict[Key, Any]):
         for key, value in OrderedDict(*args, **kwargs).items():
             self[key] = value
 
+    def __ior__(self, other: Any) -> Any:  # type: ignore[misc]
+        self.update(other)
+        return self
+
     def clear(self) -> None:
         super().clear()
         self.by_principal.clear()
