@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from zaws.errors import NotFound, ProjectError
-from zaws.project import ThingProject
+from zaws.project.thing_project import ThingProject
 
 
 def certificate_arn(name: str) -> str:

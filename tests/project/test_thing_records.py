@@ -10,7 +10,7 @@ import pytest
 
 from tests.project.test_thing_project import certificate_arn, original_project
 from zaws.errors import InvalidInput, ProjectError
-from zaws.project import ThingProject
+from zaws.project.thing_project import ThingProject
 
 
 @pytest.fixture

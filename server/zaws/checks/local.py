@@ -14,7 +14,8 @@ from zaws.checks.document import check_document
 from zaws.checks.finding import Finding
 from zaws.checks.jsonscan import ObjectNode
 from zaws.checks.project_state import check_project
-from zaws.project import ThingProject, layout
+from zaws.project import layout
+from zaws.project.thing_project import ThingProject
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,9 @@ from zaws.checks.finding import Finding, Severity
 from zaws.checks.git_ignore import unignored_private_keys
 from zaws.checks.jsonscan import Member, ObjectNode
 from zaws.errors import NotFound, ProjectError
-from zaws.project import ThingProject, ThingRecord, layout
+from zaws.project import layout
 from zaws.project.thing_names import split_thing_name
+from zaws.project.thing_project import ThingProject, ThingRecord
 
 
 def check_project(root: ObjectNode, project: ThingProject, now: datetime) -> list[Finding]:

@@ -243,7 +243,7 @@ def _list_things(project: Path, aws: AwsSettings | None) -> dict[str, Any]:
 def _active_thing_of(project: Path | None) -> str:
     if project is None:
         raise InvalidParams("zaws/startFota needs thingName, or projectUri to use its active thing")
-    from zaws.project import ThingProject
+    from zaws.project.thing_project import ThingProject
 
     name = ThingProject.open(project).active_thing_name
     if name is None:
