@@ -77,10 +77,6 @@ def test_connect_jobs_and_template_topics_are_allowed() -> None:
     assert refused(auth, wanted) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="create_policy allows no $aws/things/<thing>/shadow/... topic, which iot.py uses",
-)
 def test_shadow_topics_are_allowed() -> None:
     assert refused(device(), shadow_requests("sensor_1")) == []
 

@@ -2,7 +2,8 @@
 
 A device may connect only with its own thing name as client id (and only while its certificate is
 attached to that thing), publish, subscribe and receive only under `<thing name>/...`, and use only
-its own jobs topics, which FOTA needs.
+its own jobs topics, which FOTA needs, and its own shadows (classic and named), which the Zerynth
+library's shadow support uses (it publishes `.../shadow/update`, subscribes to `.../update/delta`).
 """
 
 from __future__ import annotations
@@ -33,7 +34,11 @@ def device_policy_document() -> dict[str, Any]:
             {
                 "Effect": "Allow",
                 "Action": ["iot:Publish", "iot:Receive"],
-                "Resource": [f"{topic}/{THING}/*", f"{topic}/$aws/things/{THING}/jobs/*"],
+                "Resource": [
+                    f"{topic}/{THING}/*",
+                    f"{topic}/$aws/things/{THING}/jobs/*",
+                    f"{topic}/$aws/things/{THING}/shadow/*",
+                ],
             },
             {
                 "Effect": "Allow",
@@ -41,6 +46,7 @@ def device_policy_document() -> dict[str, Any]:
                 "Resource": [
                     f"{topicfilter}/{THING}/*",
                     f"{topicfilter}/$aws/things/{THING}/jobs/*",
+                    f"{topicfilter}/$aws/things/{THING}/shadow/*",
                 ],
             },
         ],
