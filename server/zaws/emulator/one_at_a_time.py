@@ -22,6 +22,33 @@ WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 _moto_lock = threading.Lock()
 _holder = threading.local()
+_generation = 0  # bumped after every request that may change state (not GET/HEAD)
+
+
+def control_plane_generation() -> int:
+    """A counter that changes whenever a request may have changed moto's state (policies,
+    certificates, attachments): the MQTT broker rebuilds a connection's authorization then."""
+    return _generation
+
+
+def _bump_generation() -> None:
+    global _generation
+    _generation += 1
+
+
+@contextlib.contextmanager
+def moto_lock() -> Iterator[None]:
+    """Hold moto's request lock (the data plane reading or changing moto's backends); a no-op
+    on a thread that holds it already (inside a request)."""
+    if getattr(_holder, "locked", False):
+        yield
+        return
+    with _moto_lock:
+        _holder.locked = True
+        try:
+            yield
+        finally:
+            _holder.locked = False
 
 
 class OneRequestAtATime:
@@ -44,6 +71,8 @@ class OneRequestAtATime:
                         close()
             finally:
                 _holder.locked = False
+                if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+                    _bump_generation()
 
 
 @contextlib.contextmanager
