@@ -38,8 +38,9 @@ from zaws.emulator.iot_jobs import patch_jobs
 from zaws.emulator.iot_things import patch_create_thing
 from zaws.emulator.moto_modules import list_moto_modules_once
 from zaws.emulator.one_at_a_time import OneRequestAtATime, release_lock_for_rsa_keys
+from zaws.emulator.s3_presigned_urls import PresignedUrlCheck
 
-SAVED_SERVICES = ("iot", "s3", "iam", "sts")
+SAVED_SERVICES = ("iot", "iot-data", "s3", "iam", "sts")
 log = logging.getLogger("zaws.emulator")
 
 
@@ -121,7 +122,7 @@ def serve(home: Path, ready_fd: int | None, port: int) -> None:
     patch_certificates(home)  # IoT certificates issued by the emulator's own root CA
     state_file = home / "state.pickle"
     restore_state(state_file)
-    app = OneRequestAtATime(DomainDispatcherApplication(create_backend_app))
+    app = PresignedUrlCheck(OneRequestAtATime(DomainDispatcherApplication(create_backend_app)))
     server = make_server("127.0.0.1", port, app, threaded=True, request_handler=MotoRequestHandler)
     url = f"http://127.0.0.1:{server.server_port}"
 
