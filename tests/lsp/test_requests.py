@@ -160,3 +160,25 @@ async def test_a_request_refused_on_its_params_announces_no_change(
     assert error.code == -32602
     # Announcements go out before the answer on the same stream: none came for this request.
     assert session.things_changed == []
+
+
+async def test_remove_things_answers_the_plan_then_removes(
+    session: Session, project_uri: str
+) -> None:
+    await session.request(
+        "zaws/addThings", {"projectUri": project_uri, "baseName": "dev", "count": 2}
+    )
+    planned = await session.request(
+        "zaws/removeThings", {"projectUri": project_uri, "thingNames": ["dev_0"]}
+    )
+    assert_result_matches("zaws/removeThings", planned)
+    assert planned["plan"]["activeThingRemoved"] is True
+    done = await session.request(
+        "zaws/removeThings", {"projectUri": project_uri, "thingNames": ["dev_0"], "confirm": True}
+    )
+    assert_result_matches("zaws/removeThings", done)
+    assert done["done"]["activeThingCleared"] is True
+    error = await error_of(
+        session, "zaws/removeThings", {"projectUri": project_uri, "thingNames": [".."]}
+    )
+    assert data(error)["code"] == "zaws.invalidInput"

@@ -151,3 +151,34 @@ def test_an_operating_system_error_is_a_local_file_error(rpc: Client, tmp_path: 
     assert "name too long" in answer["error"]["message"]
     still = rpc.call("zaws/listThings", {"projectUri": uri_from_path(tmp_path)})
     assert still["error"]["data"]["code"] == "zaws.project"  # and the server still answers
+
+
+def test_remove_a_thing_and_revoke_a_certificate(rpc: Client, tmp_path: Path) -> None:
+    rpc.result("zaws/createPolicy", {"name": "device-policy"})
+    made = rpc.result(
+        "zaws/createProject",
+        {"name": "device", "parentUri": uri_from_path(tmp_path), "policyName": "device-policy"},
+    )
+    project = made["projectUri"]
+    rpc.result("zaws/addThings", {"projectUri": project, "baseName": "dev", "count": 3})
+    plan = rpc.result("zaws/removeThings", {"projectUri": project, "thingNames": ["dev_2"]})
+    assert plan["confirmed"] is False and plan["plan"]["targets"][0]["thingAction"] == "delete"
+    done = rpc.result(
+        "zaws/removeThings", {"projectUri": project, "thingNames": ["dev_2"], "confirm": True}
+    )
+    assert done["done"]["removed"] == ["dev_2"]
+    unconfirmed = rpc.call(
+        "zaws/setCertificateStatus",
+        {"projectUri": project, "thingName": "dev_1", "status": "REVOKED"},
+    )
+    assert unconfirmed["error"]["data"]["code"] == "zaws.confirmationRequired"
+    revoked = rpc.result(
+        "zaws/setCertificateStatus",
+        {"projectUri": project, "thingName": "dev_1", "status": "REVOKED", "confirm": True},
+    )
+    assert revoked["status"] == "REVOKED"
+    listed = rpc.result("zaws/listThings", {"projectUri": project})
+    assert {t["name"]: t["certificateStatus"] for t in listed["things"]} == {
+        "dev_0": None,
+        "dev_1": "REVOKED",
+    }

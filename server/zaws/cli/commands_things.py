@@ -147,7 +147,10 @@ def list_things_command(ctx: click.Context, /, project: Path, remote: bool, **op
         missing = (
             f"  [red]{' and '.join(thing.missing_files)} missing[/]" if thing.missing_files else ""
         )
-        lines.append(f" {mark} {thing.name}{missing}{status}")
+        stopped = (
+            f"  [red]certificate {thing.certificate_status}[/]" if thing.certificate_status else ""
+        )
+        lines.append(f" {mark} {thing.name}{missing}{stopped}{status}")
     for stray in listing.stray_records:
         lines.append(f"[yellow]Ignored, not a thing:[/] {stray['folder']} ({stray['reason']})")
     if listing.pending_add_things:

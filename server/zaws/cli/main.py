@@ -184,6 +184,8 @@ def main() -> None:
 from zaws.cli import (  # noqa: E402
     commands_emulator,
     commands_fota,
+    commands_mqtt,
+    commands_one_thing,
     commands_project,
     commands_servers,
     commands_things,
@@ -193,6 +195,8 @@ __all__ = [
     "cli",
     "commands_emulator",
     "commands_fota",
+    "commands_mqtt",
+    "commands_one_thing",
     "commands_project",
     "commands_servers",
     "commands_things",

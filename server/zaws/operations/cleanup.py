@@ -15,26 +15,25 @@ included; certificates whose key that run may have lost are listed for review, n
 from __future__ import annotations
 
 import shutil
-import threading
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from zaws.aws.settings import AwsSettings
-from zaws.errors import OperationCancelled, ZawsError
+from zaws.errors import OperationCancelled
 from zaws.operations.progress import Cancellation, ProgressCallback, ProgressReport, no_progress
 from zaws.operations.remote_deletion import DELETE, KEEP, CleanupTarget, Deleted
+from zaws.operations.target_phases import StepCounter, run_phase
 from zaws.project import layout
 from zaws.project.add_things_journal import AddThingsJournal
 from zaws.project.lock import project_lock
+from zaws.project.retired_numbers import RetiredNumbers
 from zaws.project.thing_project import ThingProject
 
 if TYPE_CHECKING:
     from zaws.aws.clients import AwsClients
-
-T = TypeVar("T")
 
 __all__ = ["CleanupDone", "CleanupPlan", "CleanupTarget", "cleanup", "plan_cleanup"]
 
@@ -110,37 +109,20 @@ def cleanup(
         done = CleanupDone(project=str(proj.root))
         done.certificates_to_review = len(plan.certificates_to_review)
         total = 2 * len(plan.targets)
-        counter = _Counter(report, total)
-
-        def phase(action: Callable[[CleanupTarget], T], verb: str) -> list[tuple[str, T]]:
-            failures: list[ZawsError] = []
-
-            def run(target: CleanupTarget) -> tuple[str, T] | None:
-                if cancel.is_cancelled or failures:
-                    return None
-                try:
-                    outcome = action(target)
-                except ZawsError as err:
-                    failures.append(err)
-                    return None
-                counter.step(f"{verb} {target.thing_name}")
-                return target.thing_name, outcome
-
-            with ThreadPoolExecutor(max_workers=clients.workers) as pool:
-                finished = [pair for pair in pool.map(run, plan.targets) if pair]
-            if failures:
-                first = failures[0]
-                raise type(first)(
-                    f"Cleanup stopped: {first.message}",
-                    "the records of what still exists are kept; run iot-cleanup again to finish",
-                )
-            return finished
-
+        counter = StepCounter(report, total)
+        phase = partial(
+            run_phase,
+            plan.targets,
+            workers=clients.workers,
+            counter=counter,
+            cancel=cancel,
+            rerun="run iot-cleanup",
+        )
         report(ProgressReport(0, total, f"cleaning up {len(plan.targets)} things"))
-        detached = phase(lambda t: remote_deletion.detach(iot, t), "detached")
+        detached = phase(lambda t: remote_deletion.detach(iot, t), verb="detached")
         finished: list[tuple[str, Deleted]] = []
         if len(detached) == len(plan.targets):
-            finished = phase(lambda t: remote_deletion.delete(iot, t), "deleted")
+            finished = phase(lambda t: remote_deletion.delete(iot, t), verb="deleted")
             for name, outcome in finished:
                 proj.remove_thing_record(name)
                 done.certificates_deleted += outcome.certificates
@@ -218,19 +200,7 @@ def _remove_local_state(proj: ThingProject) -> list[str]:
     for name in (layout.PRIVATE_KEY, layout.CERTIFICATE):
         if (proj.root / name).exists():
             removed.append(str(proj.root / name))
+    RetiredNumbers(proj.state_dir).clear()  # no thing left: numbering may start again
     proj.forget_active_thing()
     return removed
 
-
-class _Counter:
-    def __init__(self, report: ProgressCallback, total: int) -> None:
-        self._report = report
-        self._total = total
-        self._done = 0
-        self._lock = threading.Lock()
-
-    def step(self, message: str) -> None:
-        with self._lock:
-            self._done += 1
-            done = self._done
-        self._report(ProgressReport(done, self._total, message))

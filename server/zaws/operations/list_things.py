@@ -26,6 +26,7 @@ class ThingInfo:
     active: bool
     remote: dict[str, object] | None = None
     missing_files: list[str] = field(default_factory=list)  # private.pem.key, certificate.pem.crt
+    certificate_status: str | None = None  # INACTIVE or REVOKED when zaws stopped it
 
 
 @dataclass
@@ -65,6 +66,7 @@ def list_things(
                 folder=str(record.folder),
                 active=record.name == active,
                 missing_files=record.missing_files,
+                certificate_status=record.certificate_status,
             )
         )
     if remote and aws is not None and records:

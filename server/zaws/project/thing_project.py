@@ -26,10 +26,13 @@ from zaws.project.atomic_files import (
     write_json,
 )
 from zaws.project.config_files import ZawsConf, read_json_object
+from zaws.project.retired_numbers import RetiredNumbers
 from zaws.project.thing_names import check_thing_name, is_thing_name, split_thing_name
 
 # An AWS IoT certificate ARN (aws, aws-cn, aws-us-gov partitions); its id is 64 hex digits.
 CERT_ARN = re.compile(r"arn:aws[a-z-]*:iot:[a-z0-9-]+:[0-9]{12}:cert/[0-9a-f]{64}")
+
+STOPPED_STATUSES = ("INACTIVE", "REVOKED")
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,8 @@ class ThingRecord:
     name: str
     cert_arn: str
     folder: Path
+    # INACTIVE or REVOKED when zaws stopped the certificate (revoke-certificate); None: active.
+    certificate_status: str | None = None
 
     @property
     def cert_id(self) -> str:
@@ -196,6 +201,7 @@ class ThingProject:
         conf = self.zawsconf()
         if conf and conf.thing_base_name == base:
             indexes.append(conf.last_thing_id)
+        indexes.append(RetiredNumbers(self.state_dir).highest(base))  # removed things' numbers
         return max(indexes, default=-1)
 
     def record_thing(self, name: str, cert_arn: str, staging: Path) -> ThingRecord:
@@ -209,6 +215,17 @@ class ThingProject:
         replace_dir(staging, folder)
         return ThingRecord(name=name, cert_arn=cert_arn, folder=folder)
 
+    def record_certificate_status(self, record: ThingRecord, status: str) -> ThingRecord:
+        """Note in the thing's record that its certificate was stopped (or is active again)."""
+        path = record.folder / layout.THING_CONF
+        data = read_json_object(path, what=f"the record of {record.name}")
+        data.pop("certificate_status", None)
+        if status in STOPPED_STATUSES:
+            data["certificate_status"] = status
+        write_json(path, data)
+        stopped = status if status in STOPPED_STATUSES else None
+        return ThingRecord(record.name, record.cert_arn, record.folder, stopped)
+
     def remove_thing_record(self, name: str) -> None:
         check_thing_name(name)  # names may come from files (the journal): never a path
         shutil.rmtree(self.resources_dir / name, ignore_errors=True)
@@ -221,6 +238,16 @@ class ThingProject:
 
     def activate(self, record: ThingRecord) -> None:
         """Copy the thing's key and certificate to the top level and point thing.conf.json at it."""
+        if record.certificate_status == "REVOKED":
+            raise ProjectError(
+                f"The certificate of {record.name} is revoked: a device with it cannot connect",
+                f"make another thing active, or remove it: zaws remove-thing PROJECT {record.name}",
+            )
+        if record.certificate_status == "INACTIVE":
+            raise ProjectError(
+                f"The certificate of {record.name} is deactivated: a device with it cannot connect",
+                f"activate it first: zaws activate-certificate PROJECT {record.name}",
+            )
         if record.missing_files:
             raise ProjectError(
                 f"The key or certificate of {record.name} is missing from {record.folder}",
@@ -292,7 +319,9 @@ def _read_record(folder: Path) -> ThingRecord | StrayRecord:
     if not isinstance(arn, str) or not CERT_ARN.fullmatch(arn):
         what = "no cert_arn" if arn is None else f"cert_arn {_short(arn)}"
         return StrayRecord(folder, f"it has {what}, not an AWS IoT certificate ARN")
-    return ThingRecord(name=folder.name, cert_arn=arn, folder=folder)
+    status = data.get("certificate_status")
+    stopped = status if status in STOPPED_STATUSES else None
+    return ThingRecord(name=folder.name, cert_arn=arn, folder=folder, certificate_status=stopped)
 
 
 def _short(value: object) -> str:

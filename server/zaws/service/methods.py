@@ -107,6 +107,38 @@ def cleanup(params: Params, ctx: CallContext) -> dict[str, Any]:
     return with_project_uri({"confirmed": True, "done": to_protocol(done.to_dict())}, project)
 
 
+def remove_things(params: Params, ctx: CallContext) -> dict[str, Any]:
+    from zaws.operations.remove_things import plan_remove_things
+    from zaws.operations.remove_things import remove_things as run
+
+    project = params.folder()
+    names = params.strings("thingNames") or []
+    if not names:
+        raise InvalidParams("zaws/removeThings needs thingNames: at least one thing's name")
+    if not params.boolean("confirm", default=False):
+        plan = plan_remove_things(project, names, aws=ctx.aws)
+        return with_project_uri({"confirmed": False, "plan": to_protocol(plan.to_dict())}, project)
+    done = run(project, names, aws=ctx.aws, progress=ctx.progress, cancel=ctx.cancel)
+    return with_project_uri({"confirmed": True, "done": to_protocol(done.to_dict())}, project)
+
+
+def set_certificate_status(params: Params, ctx: CallContext) -> dict[str, Any]:
+    from zaws.operations.certificate_status import STATUSES
+    from zaws.operations.certificate_status import set_certificate_status as run
+
+    project = params.folder()
+    thing = params.required_string("thingName")
+    status = params.required_string("status")
+    if status not in STATUSES:
+        raise InvalidParams(
+            f"zaws/setCertificateStatus: status must be one of {', '.join(STATUSES)}"
+        )
+    if status != "ACTIVE":
+        _confirmed(params, f"Making the certificate of {thing} {status}")
+    changed = run(project, thing, status, aws=ctx.aws)
+    return with_project_uri(to_protocol(changed.to_dict()), project)
+
+
 def start_fota(params: Params, ctx: CallContext) -> dict[str, Any]:
     from zaws.operations.fota_start import Rollout, start_fota_campaign
 
@@ -281,6 +313,20 @@ METHODS: dict[str, Method] = {
             long=True,
             changes_things=True,
             title="Cleaning up things",
+        ),
+        _method(
+            "zaws/removeThings",
+            "projectUri thingNames confirm",
+            remove_things,
+            long=True,
+            changes_things=True,
+            title="Removing things",
+        ),
+        _method(
+            "zaws/setCertificateStatus",
+            "projectUri thingName status confirm",
+            set_certificate_status,
+            changes_things=True,
         ),
         _method(
             "zaws/startFota",
