@@ -193,3 +193,18 @@ def test_only_the_top_level_config_is_a_project_config(active_project: ProjectOn
     record = active_project.root / ".aws_things_resources" / "dev_0" / "thing.conf.json"
     assert not is_project_config(record)
     assert not is_project_config(active_project.root / "other.json")
+
+
+def test_a_revoked_or_deactivated_active_certificate_is_an_error(
+    active_project: ProjectOnDisk,
+) -> None:
+    record_path = active_project.root / ".aws_things_resources" / "dev_0" / "thing.conf.json"
+    record = json.loads(record_path.read_text())
+    for status, code in (("REVOKED", "certificate-revoked"), ("INACTIVE", "certificate-inactive")):
+        record_path.write_text(json.dumps({**record, "certificate_status": status}))
+        findings, text = check(active_project)
+        [finding] = by_code(findings, code)
+        assert finding.severity is Severity.ERROR and covered(text, finding) == '"dev_0"'
+        assert f"is {status}: the device cannot connect" in finding.message
+    record_path.write_text(json.dumps(record))
+    assert check(active_project)[0] == []

@@ -33,6 +33,7 @@ def check_project(root: ObjectNode, project: ThingProject, now: datetime) -> lis
     thing_member = _string_member(root, "thingname")
     if active is not None:
         findings += _agreement(root, active, thing_unknown=problem is not None)
+        findings += _stopped_certificate(root, active)
     if active is not None or thing_member is not None:
         findings += _credentials(root, project.root, now)
     findings += _git(root, project.root)
@@ -62,6 +63,25 @@ def _active_thing(
     if by_conf is not None and (member is None or _same_base(member.node.value, by_conf.name)):
         return by_conf, problem
     return named, problem
+
+
+def _stopped_certificate(root: ObjectNode, active: ThingRecord) -> list[Finding]:
+    """The active thing's certificate was revoked or deactivated (revoke-certificate)."""
+    status = active.certificate_status
+    if status is None:
+        return []
+    member = _string_member(root, "thingname")
+    code = "certificate-revoked" if status == "REVOKED" else "certificate-inactive"
+    fix = (
+        "make another thing active"
+        if status == "REVOKED"
+        else f"run `zaws activate-certificate PROJECT {active.name}` or make another thing active"
+    )
+    message = f"The certificate of {active.name} is {status}: the device cannot connect; {fix}"
+    if member is None:
+        start, end = brace(root)
+        return [Finding(start, end, Severity.ERROR, code, message)]
+    return [_on_value(member, Severity.ERROR, code, message)]
 
 
 def _agreement(root: ObjectNode, active: ThingRecord, thing_unknown: bool) -> list[Finding]:
