@@ -17,277 +17,175 @@ several, a SUBSCRIBE exactly one). On MQTT 3.1.1 every packet's properties are e
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
-from typing import Literal
-
-MQTT_311 = 4
-MQTT_5 = 5
-
-# MQTT 5 reason codes that a MalformedPacket carries (and a DISCONNECT or CONNACK then sends).
-MALFORMED_PACKET = 0x81
-PROTOCOL_ERROR = 0x82
-UNSUPPORTED_PROTOCOL_VERSION = 0x84
-TOPIC_FILTER_INVALID = 0x8F
-TOPIC_NAME_INVALID = 0x90
-PACKET_TOO_LARGE = 0x95
-
-PropertyValue = int | str | bytes | tuple[tuple[str, str], ...] | tuple[int, ...]
-
-
-class MalformedPacket(Exception):
-    """Bytes that are not an acceptable MQTT packet; `reason_code` is MQTT 5's reason for it."""
-
-    def __init__(self, message: str, reason_code: int = MALFORMED_PACKET) -> None:
-        super().__init__(message)
-        self.reason_code = reason_code
-
-
-class UnsupportedProtocolVersion(MalformedPacket):
-    """A CONNECT for a protocol level other than 4 (3.1.1) or 5: answer CONNACK 0x01 or 0x84."""
-
-    def __init__(self, protocol_name: str, protocol_level: int) -> None:
-        super().__init__(
-            f"unsupported protocol {protocol_name!r} level {protocol_level}",
-            UNSUPPORTED_PROTOCOL_VERSION,
-        )
-        self.protocol_name = protocol_name
-        self.protocol_level = protocol_level
-
-
-class Properties(Mapping[str, PropertyValue]):
-    """An immutable mapping of MQTT 5 property names to values; hashable, equal to any mapping with
-    the same items. `Properties(session_expiry_interval=60, user_property=[("a", "b")])`."""
-
-    __slots__ = ("_items",)
-
-    def __init__(self, items: Mapping[str, object] | None = None, /, **more: object) -> None:
-        merged = {**(items or {}), **more}
-        self._items: dict[str, PropertyValue] = {
-            name: _checked_property(name, value) for name, value in merged.items()
-        }
-
-    def __getitem__(self, name: str) -> PropertyValue:
-        return self._items[name]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._items)
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    def __hash__(self) -> int:
-        return hash(frozenset(self._items.items()))
-
-    def __repr__(self) -> str:
-        return f"Properties({dict(self)!r})"
-
-
-def _checked_property(name: str, value: object) -> PropertyValue:
-    """The value as stored: multi-valued properties as tuples; unknown names are a TypeError."""
-    raise NotImplementedError
-
-
-NO_PROPERTIES = Properties()
-
-
-@dataclass(frozen=True, slots=True)
-class Will:
-    topic: str
-    payload: bytes
-    qos: int = 0
-    retain: bool = False
-    properties: Properties = NO_PROPERTIES
-
-
-@dataclass(frozen=True, slots=True)
-class Connect:
-    protocol_level: int
-    client_id: str
-    clean_start: bool = True
-    keep_alive: int = 0
-    username: str | None = None
-    password: bytes | None = None
-    will: Will | None = None
-    properties: Properties = NO_PROPERTIES
-
-
-@dataclass(frozen=True, slots=True)
-class Connack:
-    """`reason_code` is the 3.1.1 return code (0-5) or the MQTT 5 reason code."""
-
-    session_present: bool
-    reason_code: int = 0
-    properties: Properties = NO_PROPERTIES
-
-
-@dataclass(frozen=True, slots=True)
-class Publish:
-    """`packet_id` is None for QoS 0 and 1-65535 otherwise. On MQTT 5 `topic` may be "" when the
-    properties carry a "topic_alias" (resolving aliases is the broker's job)."""
-
-    topic: str
-    payload: bytes
-    qos: int = 0
-    retain: bool = False
-    dup: bool = False
-    packet_id: int | None = None
-    properties: Properties = NO_PROPERTIES
-
-
-@dataclass(frozen=True, slots=True)
-class Puback:
-    packet_id: int
-    reason_code: int = 0
-    properties: Properties = NO_PROPERTIES
-
-
-@dataclass(frozen=True, slots=True)
-class Pubrec:
-    packet_id: int
-    reason_code: int = 0
-    properties: Properties = NO_PROPERTIES
-
-
-@dataclass(frozen=True, slots=True)
-class Pubrel:
-    packet_id: int
-    reason_code: int = 0
-    properties: Properties = NO_PROPERTIES
-
-
-@dataclass(frozen=True, slots=True)
-class Pubcomp:
-    packet_id: int
-    reason_code: int = 0
-    properties: Properties = NO_PROPERTIES
-
-
-@dataclass(frozen=True, slots=True)
-class Subscription:
-    """One topic filter of a SUBSCRIBE; the last three options exist on MQTT 5 only."""
-
-    topic_filter: str
-    qos: int = 0
-    no_local: bool = False
-    retain_as_published: bool = False
-    retain_handling: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class Subscribe:
-    packet_id: int
-    subscriptions: tuple[Subscription, ...]
-    properties: Properties = NO_PROPERTIES
-
-
-@dataclass(frozen=True, slots=True)
-class Suback:
-    """One code per subscription: granted QoS 0-2 or 0x80 (3.1.1), or MQTT 5 reason codes."""
-
-    packet_id: int
-    reason_codes: tuple[int, ...]
-    properties: Properties = NO_PROPERTIES
-
-
-@dataclass(frozen=True, slots=True)
-class Unsubscribe:
-    packet_id: int
-    topic_filters: tuple[str, ...]
-    properties: Properties = NO_PROPERTIES
-
-
-@dataclass(frozen=True, slots=True)
-class Unsuback:
-    """`reason_codes` is empty on MQTT 3.1.1 (its UNSUBACK has none), one per filter on MQTT 5."""
-
-    packet_id: int
-    reason_codes: tuple[int, ...] = ()
-    properties: Properties = NO_PROPERTIES
-
-
-@dataclass(frozen=True, slots=True)
-class Pingreq:
-    pass
-
-
-@dataclass(frozen=True, slots=True)
-class Pingresp:
-    pass
-
-
-@dataclass(frozen=True, slots=True)
-class Disconnect:
-    reason_code: int = 0
-    properties: Properties = NO_PROPERTIES
-
-
-@dataclass(frozen=True, slots=True)
-class Auth:
-    """MQTT 5 only."""
-
-    reason_code: int = 0
-    properties: Properties = NO_PROPERTIES
-
-
-Packet = (
-    Connect
-    | Connack
-    | Publish
-    | Puback
-    | Pubrec
-    | Pubrel
-    | Pubcomp
-    | Subscribe
-    | Suback
-    | Unsubscribe
-    | Unsuback
-    | Pingreq
-    | Pingresp
-    | Disconnect
-    | Auth
+from zaws.emulator.data_plane.codec_decode import Packet, decode_connect, decode_packet
+from zaws.emulator.data_plane.codec_encode import encode
+from zaws.emulator.data_plane.codec_errors import (
+    MALFORMED_PACKET,
+    PACKET_TOO_LARGE,
+    PROTOCOL_ERROR,
+    TOPIC_FILTER_INVALID,
+    TOPIC_NAME_INVALID,
+    UNSUPPORTED_PROTOCOL_VERSION,
+    MalformedPacket,
+    UnsupportedProtocolVersion,
 )
+from zaws.emulator.data_plane.codec_packets import (
+    MQTT_5,
+    MQTT_311,
+    Auth,
+    Connack,
+    Connect,
+    Disconnect,
+    Pingreq,
+    Pingresp,
+    Puback,
+    Pubcomp,
+    Publish,
+    Pubrec,
+    Pubrel,
+    Suback,
+    Subscribe,
+    Subscription,
+    Unsuback,
+    Unsubscribe,
+    Will,
+)
+from zaws.emulator.data_plane.codec_properties import NO_PROPERTIES, Properties, PropertyValue
+from zaws.emulator.data_plane.codec_topics import is_valid_topic_filter, is_valid_topic_name
 
-Sender = Literal["client", "server"]
+__all__ = [
+    "MALFORMED_PACKET",
+    "MQTT_5",
+    "MQTT_311",
+    "NO_PROPERTIES",
+    "PACKET_TOO_LARGE",
+    "PROTOCOL_ERROR",
+    "TOPIC_FILTER_INVALID",
+    "TOPIC_NAME_INVALID",
+    "UNSUPPORTED_PROTOCOL_VERSION",
+    "Auth",
+    "Connack",
+    "Connect",
+    "Disconnect",
+    "MalformedPacket",
+    "Packet",
+    "PacketReader",
+    "Pingreq",
+    "Pingresp",
+    "Properties",
+    "PropertyValue",
+    "Puback",
+    "Pubcomp",
+    "Publish",
+    "Pubrec",
+    "Pubrel",
+    "Suback",
+    "Subscribe",
+    "Subscription",
+    "Unsuback",
+    "Unsubscribe",
+    "UnsupportedProtocolVersion",
+    "Will",
+    "encode",
+    "is_valid_topic_filter",
+    "is_valid_topic_name",
+]
 
 
-@dataclass(slots=True)
 class PacketReader:
     """Whole packets out of a byte stream, fed in pieces of any size.
 
-    `PacketReader(max_packet_size)` reads what a client sends a server: the first packet must be
-    CONNECT, whose level then sets `protocol_level`. `PacketReader.of_server(max, level)` reads what
-    a server sends a client of that level. After a MalformedPacket the reader is spent: every
-    later `feed` raises it again.
+    `PacketReader(max_packet_size)` reads what a client sends a server: the first packet must be a
+    CONNECT, whose level then sets `protocol_level`. `PacketReader.of_server(max_packet_size,
+    level)` reads what a server sends a client of that level. A packet longer than
+    `max_packet_size` (fixed header included) is refused as soon as its length is read, so at most
+    that many bytes are ever kept between calls. After a MalformedPacket the reader is spent: every
+    later `feed` raises again.
     """
 
-    max_packet_size: int
-    protocol_level: int | None = None
-    sender: Sender = "client"
-    _buffer: bytearray = field(default_factory=bytearray)
-    _error: MalformedPacket | None = None
+    __slots__ = ("_buffer", "_error", "_from_client", "max_packet_size", "protocol_level")
+
+    def __init__(self, max_packet_size: int) -> None:
+        self.max_packet_size = max_packet_size
+        self.protocol_level: int | None = None
+        self._from_client = True
+        self._buffer = bytearray()
+        self._error: MalformedPacket | None = None
 
     @classmethod
     def of_server(cls, max_packet_size: int, protocol_level: int) -> PacketReader:
-        return cls(max_packet_size, protocol_level, "server")
+        reader = cls(max_packet_size)
+        reader.protocol_level = protocol_level
+        reader._from_client = False
+        return reader
+
+    @property
+    def buffered(self) -> int:
+        """How many bytes of an incomplete packet are kept."""
+        return len(self._buffer)
 
     def feed(self, data: bytes) -> list[Packet]:
-        raise NotImplementedError
+        failed = self._error
+        if failed is not None:
+            raise MalformedPacket(f"after a malformed packet: {failed}", failed.reason_code)
+        buffer = self._buffer
+        buffer += data
+        packets: list[Packet] = []
+        pos = 0
+        size = len(buffer)
+        try:
+            while size - pos >= 2:
+                length = buffer[pos + 1]
+                header = 2
+                if length >= 0x80:
+                    length, header = self._long_length(buffer, pos, size)
+                    if not header:
+                        break
+                total = header + length
+                if total > self.max_packet_size:
+                    raise MalformedPacket(
+                        f"a packet of {total} bytes is longer than {self.max_packet_size}",
+                        PACKET_TOO_LARGE,
+                    )
+                if size - pos < total:
+                    break
+                first_byte = buffer[pos]
+                body = bytes(buffer[pos + header : pos + total])
+                pos += total
+                packets.append(self._decode(first_byte, body))
+        except MalformedPacket as error:
+            error.packets_before = tuple(packets)
+            self._error = error
+            buffer.clear()
+            raise
+        del buffer[:pos]
+        return packets
 
+    @staticmethod
+    def _long_length(buffer: bytearray, pos: int, size: int) -> tuple[int, int]:
+        """The remaining length and the fixed header's size, or (0, 0) if not all here yet."""
+        length = 0
+        for index in range(1, 5):
+            if pos + index >= size:
+                return 0, 0
+            byte = buffer[pos + index]
+            length |= (byte & 0x7F) << (7 * (index - 1))
+            if byte < 0x80:
+                if byte == 0:
+                    raise MalformedPacket("remaining length not in its shortest form")
+                return length, index + 1
+        raise MalformedPacket("remaining length longer than 4 bytes")
 
-def encode(packet: Packet, protocol_level: int) -> bytes:
-    """The bytes of `packet` on a connection of `protocol_level` (MQTT_311 or MQTT_5).
-
-    Raises ValueError for a packet that cannot be sent at that level (a programming error, e.g. an
-    AUTH on 3.1.1 or properties on 3.1.1)."""
-    raise NotImplementedError
-
-
-def is_valid_topic_name(topic: str) -> bool:
-    """A PUBLISH topic: not empty, no wildcards."""
-    raise NotImplementedError
-
-
-def is_valid_topic_filter(topic_filter: str) -> bool:
-    """A SUBSCRIBE filter: not empty, `#` only as the whole last level, `+` only as a level."""
-    raise NotImplementedError
+    def _decode(self, first_byte: int, body: bytes) -> Packet:
+        packet_type = first_byte >> 4
+        flags = first_byte & 0x0F
+        level = self.protocol_level
+        if level is None:
+            if packet_type != 1:
+                raise MalformedPacket("the first packet is not a CONNECT", PROTOCOL_ERROR)
+            connect = decode_connect(flags, body)
+            self.protocol_level = connect.protocol_level
+            return connect
+        if packet_type == 0:
+            raise MalformedPacket("packet type 0 is reserved")
+        return decode_packet(packet_type, flags, body, level, self._from_client)
