@@ -4,6 +4,7 @@ errors, named shadows, and the same document that iot-data's own API reads and w
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -21,9 +22,11 @@ def plane() -> RecordingPlane:
 
 
 @pytest.fixture
-def shadows(plane: RecordingPlane, backends: dict[str, Any]) -> ShadowService:
+def shadows(plane: RecordingPlane, backends: dict[str, Any]) -> Iterator[ShadowService]:
     backends["iot"].create_thing("dev_0", None, None)
-    return ShadowService(plane)
+    service = ShadowService(plane)
+    yield service
+    service.close()
 
 
 def send(shadows: ShadowService, plane: RecordingPlane, topic: str, request: Any) -> dict[str, Any]:
@@ -196,3 +199,27 @@ def test_response_topics_and_unknown_operations_get_no_answer(
 ) -> None:
     assert send(shadows, plane, f"{S}/update/accepted", {"state": {}}) == {}
     assert send(shadows, plane, f"{S}/list", b"") == {}
+
+
+def test_a_change_over_iot_datas_http_api_is_published_as_over_mqtt(
+    shadows: ShadowService, plane: RecordingPlane, backends: dict[str, Any]
+) -> None:
+    data = backends["iot-data"]
+    send(shadows, plane, f"{S}/update", {"state": {"reported": {"led": 0}}})
+    data.update_thing_shadow(
+        "dev_0", json.dumps({"state": {"desired": {"led": 1}}, "clientToken": "h"}), None
+    )
+    sent = {m.topic: m.body for m in plane.take()}
+    assert set(sent) == {f"{S}/update/accepted", f"{S}/update/delta", f"{S}/update/documents"}
+    assert sent[f"{S}/update/delta"]["state"] == {"led": 1}
+    assert sent[f"{S}/update/delta"]["clientToken"] == "h"
+    data.delete_thing_shadow("dev_0", None)
+    assert [m.topic for m in plane.take()] == [f"{S}/delete/accepted"]
+
+
+def test_a_closed_service_publishes_nothing_more(
+    shadows: ShadowService, plane: RecordingPlane, backends: dict[str, Any]
+) -> None:
+    shadows.close()
+    backends["iot-data"].update_thing_shadow("dev_0", '{"state": {"desired": {"a": 1}}}', None)
+    assert plane.take() == []

@@ -4,8 +4,9 @@ wrote over MQTT and the other way round, and the shadows survive a restart with 
 
 `update`, `get` and `delete` are answered on `<request>/accepted` or `/rejected`; an accepted
 update also publishes `update/documents` (previous and current) and, when the update had a desired
-section and desired still differs from reported, `update/delta`. Unlike the Jobs API these go to
-the topics' subscribers (each delivery checked with iot:Receive), as AWS publishes them. Versions
+section and desired still differs from reported, `update/delta`; so does an UpdateThingShadow or
+DeleteThingShadow over HTTP (`shadow_changes.py`). Unlike the Jobs API these go to the topics'
+subscribers (each delivery checked with iot:Receive), as AWS publishes them. Versions
 are moto's (from 1, +1 per update and delete; a deleted shadow keeps counting), which are AWS's.
 """
 
@@ -16,6 +17,7 @@ import time
 from typing import Any
 
 from zaws.emulator.data_plane.services import ClientInfo, DataPlane
+from zaws.emulator.data_plane.shadow_changes import add_shadow_listener, remove_shadow_listener
 from zaws.emulator.data_plane.shadow_requests import ShadowError, check_update, parse
 
 PREFIX = "$aws/things/"
@@ -27,6 +29,11 @@ class ShadowService:
 
     def __init__(self, plane: DataPlane) -> None:
         self.plane = plane
+        self._delete_tokens: dict[tuple[str, str | None], str | None] = {}
+        add_shadow_listener(self._changed)
+
+    def close(self) -> None:
+        remove_shadow_listener(self._changed)
 
     def handles(self, topic: str) -> bool:
         levels = topic.split("/")
@@ -64,19 +71,31 @@ class ShadowService:
     ) -> None:
         check_update(request)
         backend, existing = _shadow(client, thing, name)
-        live = existing is not None and not existing.deleted
         if "version" in request and existing is not None and request["version"] != existing.version:
             raise ShadowError(409, "Version conflict")
-        sent = {key: value for key, value in request.items() if key != "clientToken"}
+        sent = dict(request)
         if existing is None:
             sent.pop("version", None)  # moto would crash on it; nothing to conflict with
-        shadow = backend.update_thing_shadow(thing, json.dumps(sent), name)
-        state = request["state"] or {}
-        for section in ("desired", "reported"):  # `"desired": null` drops the section (moto: no)
-            if section in state and state[section] is None:
-                setattr(shadow, section, None)
-                setattr(shadow, f"metadata_{section}", None)
-        self._publish(f"{topic}/accepted", shadow.to_response_dict(), request)
+        backend.update_thing_shadow(thing, json.dumps(sent), name)  # `_changed` publishes
+
+    def _changed(
+        self,
+        backend: Any,
+        thing: str,
+        name: str | None,
+        request: dict[str, Any] | None,
+        before: Any,
+        shadow: Any,
+    ) -> None:
+        """What AWS publishes after a shadow changed, over MQTT or HTTP."""
+        topic = f"{PREFIX}{thing}/shadow" + (f"/name/{name}" if name is not None else "")
+        if request is None:
+            token = self._delete_tokens.get((thing, name))
+            asked = {"clientToken": token} if token is not None else {}
+            self._publish(f"{topic}/delete/accepted", {"version": shadow.version}, asked)
+            return
+        self._publish(f"{topic}/update/accepted", shadow.to_response_dict(), request)
+        state = request.get("state") or {}
         delta = shadow.parse_payload(shadow.desired, shadow.reported)
         if state.get("desired") and delta:
             message = {
@@ -85,15 +104,13 @@ class ShadowService:
                 "state": delta,
                 "metadata": _metadata_of(delta, shadow.metadata_desired or {}),
             }
-            self._publish(f"{topic}/delta", message, request)
-        documents = {
-            "previous": _document(existing) if live else None,
-            "current": _document(shadow),
-            "timestamp": shadow.timestamp,
-        }
-        if not live:
-            documents.pop("previous")
-        self._publish(f"{topic}/documents", documents, request)
+            self._publish(f"{topic}/update/delta", message, request)
+        documents: dict[str, Any] = {}
+        if before is not None and not before.deleted:
+            documents["previous"] = _document(before)
+        documents["current"] = _document(shadow)
+        documents["timestamp"] = shadow.timestamp
+        self._publish(f"{topic}/update/documents", documents, request)
 
     def _get(
         self,
@@ -119,8 +136,11 @@ class ShadowService:
         backend, shadow = _shadow(client, thing, name)
         if shadow is None or shadow.deleted:
             raise ShadowError(404, f"No shadow exists with name: '{name or thing}'")
-        deleted = backend.delete_thing_shadow(thing, name)
-        self._publish(f"{topic}/accepted", {"version": deleted.version}, request)
+        self._delete_tokens[(thing, name)] = request.get("clientToken")
+        try:
+            backend.delete_thing_shadow(thing, name)  # `_changed` publishes
+        finally:
+            self._delete_tokens.pop((thing, name), None)
 
     def _publish(self, topic: str, message: dict[str, Any], request: dict[str, Any]) -> None:
         message.setdefault("timestamp", int(time.time()))
