@@ -2,7 +2,8 @@
 
 `install_reserved_services(broker, emulator_url)`: the Jobs API (its presigned URLs point at
 `emulator_url`, the emulator's own S3), the shadows, and the lifecycle events. The returned list
-is for `close_reserved_services`, which stops the Jobs and shadow services hearing of control-plane changes.
+is for `close_reserved_services`, which stops the Jobs and shadow services hearing of moto's
+changes.
 """
 
 from __future__ import annotations
