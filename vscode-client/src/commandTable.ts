@@ -16,9 +16,12 @@ import { startFota } from './commands/startFota';
 import { fotaSetup } from './commands/fotaSetup';
 import { cancelJob, deleteJob, describeJob, verifyJob } from './commands/fotaJobs';
 import { copyCertArn, copyName, revealResources } from './commands/thingActions';
+import { removeThings } from './commands/removeThings';
+import { revokeCertificate } from './commands/revokeCertificate';
+import { activateCertificate } from './commands/activateCertificate';
 import { Problem } from './commands/shared';
 import { LENS_COMMANDS, lensArgs } from './core/protocol';
-import { jobOf, projectUriOf, thingOf } from './tree/nodes';
+import { jobOf, projectUriOf, selectedThings, thingOf } from './tree/nodes';
 
 type Handler = (...args: unknown[]) => Promise<unknown>;
 
@@ -58,6 +61,13 @@ export function commandTable(deps: Deps, extra: { showLog: () => void; restartSe
     'zaws.thing.revealResources': (node) => run('Revealing the files', () => revealResources(deps, thingArg(node))),
     'zaws.thing.copyName': (node) => run('Copying', () => copyName(deps, thingArg(node))),
     'zaws.thing.copyCertArn': (node) => run('Copying', () => copyCertArn(deps, thingArg(node))),
+    'zaws.thing.remove': (node, selection) => run('Removing things', () => {
+      const chosen = selectedThings(node, selection);
+      if (!chosen) throw new Problem('Run this command from a thing in the Zerynth AWS view.');
+      return removeThings(deps, chosen.projectUri, chosen.things.map((t) => t.name));
+    }),
+    'zaws.thing.revokeCertificate': (node) => run('Revoking the certificate', () => revokeCertificate(deps, projectUriOf(node) ?? '', thingArg(node))),
+    'zaws.thing.activateCertificate': (node) => run('Activating the certificate', () => activateCertificate(deps, projectUriOf(node) ?? '', thingArg(node))),
     [LENS_COMMANDS.switchActiveThing]: (...args) => run('Setting the active thing', () => setActiveThing(deps, lensArgs(args).projectUri)),
     [LENS_COMMANDS.addThings]: (...args) => run('Adding things', () => addThings(deps, lensArgs(args).projectUri)),
     [LENS_COMMANDS.startFota]: (...args) => run('Starting FOTA', () => startFota(deps, lensArgs(args).projectUri, lensArgs(args).thingName)),

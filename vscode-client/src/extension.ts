@@ -26,7 +26,7 @@ export function activate(context: vscode.ExtensionContext): void {
   });
   server = running;
   const tree = new ThingsTree(projects, running, log);
-  const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
+  const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
   tree.attach(view);
   const reports = new ReportDocuments();
   const ui = new VsCodeUi(log, reports);

@@ -12,6 +12,9 @@ import { join } from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import { addThings } from '../src/commands/addThings';
 import { cleanup } from '../src/commands/cleanup';
+import { removeThings } from '../src/commands/removeThings';
+import { DEACTIVATE_LABEL, revokeCertificate } from '../src/commands/revokeCertificate';
+import { activateCertificate } from '../src/commands/activateCertificate';
 import { createPolicy } from '../src/commands/createPolicy';
 import { createProject } from '../src/commands/createProject';
 import { setActiveThing } from '../src/commands/setActiveThing';
@@ -19,7 +22,7 @@ import { startFota } from '../src/commands/startFota';
 import { fotaSetup } from '../src/commands/fotaSetup';
 import { cancelJob, deleteJob, describeJob, verifyJob } from '../src/commands/fotaJobs';
 import { ErrorCodes, ErrorKinds, FOTA_JOBS_CHANGED, LENS_COMMANDS, LONG_METHODS, METHODS, THINGS_CHANGED, type Method } from '../src/core/protocol';
-import { activeThing, added, created, fotaStarted, jobDetails, jobSummary, P, plan, setupDone, thingList, things, verification } from './commands/answers';
+import { activeThing, added, certificateChanged, created, fotaStarted, jobDetails, jobSummary, P, plan, removeAnswer, setupDone, thingList, things, verification } from './commands/answers';
 import { fakeDeps, type Sent } from './commands/fakes';
 
 interface ContentDescriptor {
@@ -129,6 +132,11 @@ test("the fake server's answers are valid results, so the client reads fields th
   checkResult('zaws/setActiveThing', activeThing('dev_1'));
   checkResult('zaws/listThings', thingList(things(3)));
   checkResult('zaws/listThings', thingList([{ ...things(1)[0]!, remote: { thingExists: true, certificateStatus: 'ACTIVE' } }]));
+  checkResult('zaws/listThings', thingList([{ ...things(1)[0]!, certificateStatus: 'REVOKED' }, { ...things(2)[1]!, certificateStatus: 'INACTIVE' }, { ...things(3)[2]!, certificateStatus: null }]));
+  checkResult('zaws/removeThings', removeAnswer(['dev_0', 'dev_1'], false, { kept: { dev_1: 'made by another zaws project' }, activeThingRemoved: true }));
+  checkResult('zaws/removeThings', removeAnswer(['dev_0', 'dev_1'], true, { kept: { dev_1: 'made by another zaws project' }, activeThingRemoved: true }));
+  checkResult('zaws/setCertificateStatus', certificateChanged('dev_0', 'REVOKED'));
+  checkResult('zaws/setCertificateStatus', certificateChanged('dev_0', 'ACTIVE', 'INACTIVE'));
   checkResult('zaws/cleanup', { projectUri: P, confirmed: false, plan });
   checkResult('zaws/cleanup', { projectUri: P, confirmed: true, done: { project: '/ws/blink', thingsDeleted: ['dev_0'], certificatesDeleted: 1, thingsKept: [], certificatesToReview: 0, localPathsRemoved: [] } });
   checkResult('zaws/startFota', fotaStarted('fota-dev_1-1', ['dev_1']));
@@ -174,6 +182,8 @@ test('every request the commands send is valid against the contract', async () =
       'zaws/verifyFota': (p) => verification(p.jobId),
       'zaws/cancelFotaJob': (p) => ({ jobId: p.jobId, previousStatus: 'IN_PROGRESS', status: 'CANCELED', force: p.force ?? false, leftRunning: 0 }),
       'zaws/deleteFotaJob': (p) => ({ jobId: p.jobId, existed: true, forgottenByProject: true }),
+      'zaws/removeThings': (p) => removeAnswer(p.thingNames, p.confirm),
+      'zaws/setCertificateStatus': (p) => certificateChanged(p.thingName, p.status),
     },
   });
   await createProject(deps);
@@ -193,6 +203,12 @@ test('every request the commands send is valid against the contract', async () =
   await cancelJob(deps, job);
   await deleteJob(deps, job);
   await deleteJob(deps, { projectUri: P, job: jobSummary('fota-blink-0', 'CANCELED', { canceled: 3 }) });
+  await removeThings(deps, P, ['dev_1', 'dev_2']);
+  ui.chooseAnswer = (labels) => labels[0];
+  await revokeCertificate(deps, P, things(3)[1]!);
+  ui.chooseAnswer = (labels) => labels.find((l) => l === DEACTIVATE_LABEL);
+  await revokeCertificate(deps, P, things(3)[2]!);
+  await activateCertificate(deps, P, { ...things(3)[2]!, certificateStatus: 'INACTIVE' });
   await cleanup(deps);
   assert.equal(ui.unused, 0);
   const methods = new Set(api.sent.map((s) => s.method));
@@ -205,4 +221,6 @@ test('the contract check catches a wrong param', () => {
   assert.throws(() => checkParams({ method: 'zaws/createPolicy', params: { name: 'x', projectUri: P }, hadToken: false, hadProgress: false }), /additional/);
   assert.throws(() => checkParams({ method: 'zaws/startFota', params: { projectUri: P, allThings: true, firmwareUri: 'file:///fw.json', bucket: 'b', role: 'r', maxPerMinute: 0 }, hadToken: false, hadProgress: false }), /maxPerMinute/);
   assert.throws(() => checkParams({ method: 'zaws/cancelFotaJob', params: { jobId: '' }, hadToken: false, hadProgress: false }), /jobId/);
+  assert.throws(() => checkParams({ method: 'zaws/removeThings', params: { projectUri: P, thingNames: [] }, hadToken: false, hadProgress: false }), /thingNames/);
+  assert.throws(() => checkParams({ method: 'zaws/setCertificateStatus', params: { projectUri: P, thingName: 'dev_0', status: 'DELETED' }, hadToken: false, hadProgress: false }), /status/);
 });

@@ -17,7 +17,7 @@ interface Manifest {
   devDependencies: Record<string, string>;
   contributes: {
     commands: { command: string; title: string; category: string }[];
-    menus: { commandPalette: { command: string; when: string }[] };
+    menus: { commandPalette: { command: string; when: string }[]; 'view/item/context': { command: string; when: string; group?: string }[] };
     jsonValidation: { fileMatch: string; url: string }[];
   };
 }
@@ -67,4 +67,29 @@ test('the thing.conf.json schema accepts what zaws writes and flags a bad value'
   assert.ok(validate(active), JSON.stringify(validate.errors));
   assert.equal(validate({ ...active, thingname: 'bad name' }), false);
   assert.equal(validate({ ...active, endpoint: 'https://x' }), false);
+});
+
+/** Evaluates a menu's `when` for a tree row of the Things view (only the clauses this manifest uses). */
+function shownOn(when: string, viewItem: string): boolean {
+  return when.split('&&').map((c) => c.trim()).every((clause) => {
+    if (clause === 'view == zaws.things') return true;
+    const equal = /^viewItem == (\S+)$/.exec(clause);
+    if (equal) return viewItem === equal[1];
+    const match = /^viewItem =~ \/(.+)\/$/.exec(clause);
+    if (match) return new RegExp(match[1]!).test(viewItem);
+    throw new Error(`clause not understood: ${clause}`);
+  });
+}
+
+test('a thing row offers Set Active, Revoke and Activate only when they can work', () => {
+  const items = manifest.contributes.menus['view/item/context'];
+  const commandsOn = (viewItem: string) => new Set(items.filter((i) => shownOn(i.when, viewItem)).map((i) => i.command));
+  for (const row of ['zaws.thing', 'zaws.thing.active', 'zaws.thing.revoked', 'zaws.thing.inactive']) {
+    const on = commandsOn(row);
+    assert.equal(on.has('zaws.thing.setActive'), row === 'zaws.thing', `Set Active on ${row}`);
+    assert.equal(on.has('zaws.thing.revokeCertificate'), row !== 'zaws.thing.revoked', `Revoke Certificate on ${row}`);
+    assert.equal(on.has('zaws.thing.activateCertificate'), row === 'zaws.thing.inactive', `Activate Certificate on ${row}`);
+    assert.ok(on.has('zaws.thing.remove'), `Remove Thing on ${row}`);
+  }
+  assert.ok(!commandsOn('zaws.project').has('zaws.thing.remove'));
 });

@@ -4,15 +4,11 @@
  * notification.
  */
 import type { Deps } from './deps';
-import { chooseProject, Problem, summarize, withProgress } from './shared';
+import { chooseProject, plural, Problem, summarize, withProgress } from './shared';
 import type { CleanupDone, CleanupPlan } from '../core/protocol';
 import { folderName } from '../core/projects';
 
 export const CONFIRM_LABEL = 'Delete';
-
-function plural(n: number, one: string, many: string): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
 
 /** `/ws/blink/.zawsconf` as `.zawsconf`: the dialog names the project already. */
 function relativeTo(project: string, path: string): string {

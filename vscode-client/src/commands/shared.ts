@@ -5,6 +5,7 @@
 import type { Deps, PickItem } from './deps';
 import { LONG_METHODS, type Method, type ParamsOf, type ResultOf, type ThingInfo } from '../core/protocol';
 import { ProgressTranslator, type WorkDoneValue } from '../core/progress';
+import { stoppedText } from '../core/treeModel';
 
 /** Thrown to stop a command quietly (the user dismissed a prompt). */
 export class Dismissed extends Error {
@@ -42,7 +43,7 @@ export async function chooseThing(deps: Deps, projectUri: string, title: string,
   const ordered = options.preferActive ? [...things].sort((a, b) => Number(b.active) - Number(a.active)) : things;
   const items: PickItem<ThingInfo>[] = ordered.map((t) => ({
     label: t.name,
-    description: t.active ? 'active' : undefined,
+    description: [t.active ? 'active' : undefined, stoppedText(t)].filter(Boolean).join(' · ') || undefined,
     detail: t.certArn || undefined,
     value: t,
   }));
@@ -62,6 +63,10 @@ export async function withProgress<M extends Method>(deps: Deps, title: string, 
     };
     return deps.api.request(method, params, LONG_METHODS.includes(method) ? { token, onProgress } : { token });
   });
+}
+
+export function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
 }
 
 export function summarize(names: string[], max = 5): string {

@@ -101,6 +101,56 @@ export interface CleanupDone {
   localPathsRemoved: string[];
 }
 
+export interface RemoveThingsParams extends WorkDoneParams {
+  projectUri: ProjectUri;
+  /** At least one; each a thing of the project. */
+  thingNames: string[];
+  /** Without it the server deletes nothing and answers with the plan. */
+  confirm?: boolean;
+}
+
+export interface RemovalPlan {
+  project: string;
+  targets: CleanupTarget[];
+  /** The project's active thing is among them: the project will have none. */
+  activeThingRemoved: boolean;
+}
+
+export interface ThingsRemoved {
+  project: string;
+  /** Records removed from the project. */
+  removed: string[];
+  thingsDeleted: string[];
+  certificatesDeleted: number;
+  /** Left in AWS: not the project's, or another principal is attached. */
+  thingsKept: { thingName: string; reason: string }[];
+  activeThingCleared: boolean;
+}
+
+export type RemoveThingsAnswer =
+  | { projectUri: ProjectUri; confirmed: false; plan: RemovalPlan }
+  | { projectUri: ProjectUri; confirmed: true; done: ThingsRemoved };
+
+/** REVOKED is final; INACTIVE is reversible with ACTIVE. */
+export type CertificateStatus = 'REVOKED' | 'INACTIVE' | 'ACTIVE';
+
+export interface SetCertificateStatusParams {
+  projectUri: ProjectUri;
+  thingName: string;
+  status: CertificateStatus;
+  /** Required (true) for REVOKED and INACTIVE, else ConfirmationRequired. */
+  confirm?: boolean;
+}
+
+export interface CertificateStatusChanged {
+  projectUri: ProjectUri;
+  project: string;
+  thingName: string;
+  certificateId: string;
+  previousStatus: string;
+  status: CertificateStatus;
+}
+
 export type CleanupAnswer =
   | { projectUri: ProjectUri; confirmed: false; plan: CleanupPlan }
   | { projectUri: ProjectUri; confirmed: true; done: CleanupDone };
@@ -291,6 +341,8 @@ export interface ThingInfo {
   folder: string;
   /** Null unless listThings was asked with `remote: true`. */
   remote: RemoteStatus | null;
+  /** Set when zaws revoked or deactivated the thing's certificate: such a thing cannot be made active. */
+  certificateStatus?: 'INACTIVE' | 'REVOKED' | null;
 }
 
 export interface ThingList {
@@ -319,6 +371,8 @@ export interface RequestMap {
   'zaws/addThings': { params: AddThingsParams; result: ThingsAdded };
   'zaws/setActiveThing': { params: SetActiveThingParams; result: ActiveThing };
   'zaws/cleanup': { params: CleanupParams; result: CleanupAnswer };
+  'zaws/removeThings': { params: RemoveThingsParams; result: RemoveThingsAnswer };
+  'zaws/setCertificateStatus': { params: SetCertificateStatusParams; result: CertificateStatusChanged };
   'zaws/startFota': { params: StartFotaParams; result: FotaStarted };
   'zaws/listThings': { params: ListThingsParams; result: ThingList };
   'zaws/createPolicy': { params: CreatePolicyParams; result: PolicyCreated };
@@ -339,6 +393,8 @@ export const METHODS: readonly Method[] = [
   'zaws/addThings',
   'zaws/setActiveThing',
   'zaws/cleanup',
+  'zaws/removeThings',
+  'zaws/setCertificateStatus',
   'zaws/startFota',
   'zaws/listThings',
   'zaws/createPolicy',
@@ -351,7 +407,7 @@ export const METHODS: readonly Method[] = [
 ];
 
 /** Methods that report work-done progress (a `workDoneToken` param): `x-long` in the contract. */
-export const LONG_METHODS: readonly Method[] = ['zaws/addThings', 'zaws/cleanup'];
+export const LONG_METHODS: readonly Method[] = ['zaws/addThings', 'zaws/cleanup', 'zaws/removeThings'];
 
 /** Server -> client: a project's things changed (by a request, or by the CLI in a terminal). */
 export const THINGS_CHANGED = 'zaws/thingsChanged';

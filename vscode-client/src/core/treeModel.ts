@@ -13,7 +13,11 @@ export interface RowLook {
   icon: string;
   /** An optional theme color id for the icon. */
   iconColor?: string;
-  contextValue: 'zaws.project' | 'zaws.thing' | 'zaws.thing.active';
+  /**
+   * Menus key on it: `zaws.thing` (can be made active), `zaws.thing.active`, and for a thing whose
+   * certificate zaws stopped (never offered Set Active) `zaws.thing.revoked`, `zaws.thing.inactive`.
+   */
+  contextValue: 'zaws.project' | 'zaws.thing' | 'zaws.thing.active' | 'zaws.thing.revoked' | 'zaws.thing.inactive';
 }
 
 export function projectLook(name: string, path: string, things: ThingInfo[] | undefined, error?: string): RowLook {
@@ -31,14 +35,25 @@ export function projectLook(name: string, path: string, things: ThingInfo[] | un
   };
 }
 
+/** How a thing whose certificate zaws revoked or deactivated is named in rows and picks. */
+export function stoppedText(thing: ThingInfo): string | undefined {
+  if (thing.certificateStatus === 'REVOKED') return 'certificate revoked';
+  if (thing.certificateStatus === 'INACTIVE') return 'certificate deactivated';
+  return undefined;
+}
+
 export function thingLook(thing: ThingInfo): RowLook {
   const parts: string[] = [];
   if (thing.active) parts.push('active');
+  const stopped = stoppedText(thing);
+  if (stopped) parts.push(stopped);
   const remote = remoteText(thing);
   if (remote) parts.push(remote);
   const tooltip = [
     `${thing.name}${thing.index !== null ? ` (#${thing.index})` : ''}${thing.active ? ', the active thing' : ''}`,
     thing.certArn ? `certificate: ${thing.certArn}` : undefined,
+    thing.certificateStatus === 'REVOKED' ? 'certificate revoked: a device with it can no longer connect (final); remove the thing and add another' : undefined,
+    thing.certificateStatus === 'INACTIVE' ? 'certificate deactivated: a device with it cannot connect until Activate Certificate' : undefined,
     remote ? `remote: ${remote}` : undefined,
   ].filter(Boolean).join('\n');
   return {
@@ -46,20 +61,35 @@ export function thingLook(thing: ThingInfo): RowLook {
     description: parts.length ? parts.join(' · ') : undefined,
     tooltip,
     icon: thingIcon(thing),
-    iconColor: thing.remote && (!thing.remote.thingExists || (thing.remote.certificateStatus && thing.remote.certificateStatus !== 'ACTIVE')) ? 'problemsWarningIcon.foreground' : thing.active ? 'testing.iconPassed' : undefined,
-    contextValue: thing.active ? 'zaws.thing.active' : 'zaws.thing',
+    iconColor: thingIconColor(thing),
+    contextValue: thing.certificateStatus === 'REVOKED' ? 'zaws.thing.revoked' : thing.certificateStatus === 'INACTIVE' ? 'zaws.thing.inactive' : thing.active ? 'zaws.thing.active' : 'zaws.thing',
   };
 }
 
+/** What AWS said; the certificate's status only when zaws noted none (its note is newer than a check). */
 function remoteText(thing: ThingInfo): string | undefined {
   const remote = thing.remote;
   if (!remote) return undefined;
   if (!remote.thingExists) return 'missing in AWS';
+  if (thing.certificateStatus) return undefined;
   return remote.certificateStatus ? `certificate ${remote.certificateStatus}` : 'in AWS';
 }
 
+function remoteProblem(thing: ThingInfo): boolean {
+  const remote = thing.remote;
+  if (!remote) return false;
+  return !remote.thingExists || (!thing.certificateStatus && !!remote.certificateStatus && remote.certificateStatus !== 'ACTIVE');
+}
+
 function thingIcon(thing: ThingInfo): string {
-  if (thing.remote && !thing.remote.thingExists) return 'warning';
-  if (thing.remote?.certificateStatus && thing.remote.certificateStatus !== 'ACTIVE') return 'warning';
+  if (thing.certificateStatus === 'REVOKED') return 'error';
+  if (thing.certificateStatus === 'INACTIVE') return 'debug-pause';
+  if (remoteProblem(thing)) return 'warning';
   return thing.active ? 'pass-filled' : 'circle-outline';
+}
+
+function thingIconColor(thing: ThingInfo): string | undefined {
+  if (thing.certificateStatus === 'REVOKED') return 'problemsErrorIcon.foreground';
+  if (thing.certificateStatus === 'INACTIVE' || remoteProblem(thing)) return 'problemsWarningIcon.foreground';
+  return thing.active ? 'testing.iconPassed' : undefined;
 }

@@ -73,3 +73,17 @@ export function jobOf(arg: unknown): JobRef | undefined {
   const jobNode = arg.kind === 'job' ? arg : arg.kind === 'execution' ? arg.parent : undefined;
   return jobNode ? { projectUri: jobNode.parent.project.uri, job: jobNode.job } : undefined;
 }
+
+/**
+ * The things a row command acts on: with canSelectMany VS Code passes the clicked row and the
+ * selection. The selection counts when it holds the clicked row (else the click was outside it);
+ * only thing rows of the clicked row's project are kept.
+ */
+export function selectedThings(clicked: unknown, selection: unknown): { projectUri: string; things: ThingInfo[] } | undefined {
+  if (!isNode(clicked) || clicked.kind !== 'thing') return undefined;
+  const project = clicked.project.uri;
+  const rows = Array.isArray(selection) ? selection.filter(isNode) : [];
+  const inSelection = rows.some((n) => n === clicked || (n.kind === 'thing' && n.project.uri === project && n.thing.name === clicked.thing.name));
+  const chosen = inSelection ? rows.filter((n): n is ThingNode => n.kind === 'thing' && n.project.uri === project) : [clicked];
+  return { projectUri: project, things: chosen.map((n) => n.thing) };
+}

@@ -81,8 +81,16 @@ export class ThingsCache {
   }
 }
 
+/**
+ * The remote status known for a thing is carried over, unless zaws changed the thing's certificate
+ * since (revoked, deactivated, activated): then what AWS said before is stale.
+ */
 function withKnownRemote(things: ThingInfo[], before: Loaded | undefined): ThingInfo[] {
   if (!before || !('things' in before) || !before.things.some((t) => t.remote)) return things;
-  const known = new Map(before.things.filter((t) => t.remote).map((t) => [t.name, t.remote]));
-  return things.map((t) => (t.remote || !known.has(t.name) ? t : { ...t, remote: known.get(t.name) ?? null }));
+  const known = new Map(before.things.filter((t) => t.remote).map((t) => [t.name, t]));
+  return things.map((t) => {
+    const old = known.get(t.name);
+    if (t.remote || !old || (old.certificateStatus ?? null) !== (t.certificateStatus ?? null)) return t;
+    return { ...t, remote: old.remote };
+  });
 }

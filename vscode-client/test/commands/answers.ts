@@ -1,5 +1,5 @@
 /** Server answers shaped like the real server's (see src/core/protocol.ts), for the fake Api. */
-import type { ActiveThing, CleanupPlan, FotaJobDetails, FotaJobSummary, FotaSetupDone, FotaStarted, FotaVerification, ProjectCreated, ThingInfo, ThingList, ThingsAdded } from '../../src/core/protocol';
+import type { ActiveThing, CertificateStatus, CertificateStatusChanged, CleanupPlan, RemovalPlan, RemoveThingsAnswer, FotaJobDetails, FotaJobSummary, FotaSetupDone, FotaStarted, FotaVerification, ProjectCreated, ThingInfo, ThingList, ThingsAdded } from '../../src/core/protocol';
 
 export const P = 'file:///ws/blink';
 
@@ -92,4 +92,41 @@ export function jobDetails(jobId: string, status = 'IN_PROGRESS', counts: FotaJo
 
 export function setupDone(bucket: string, role: string, created = true): FotaSetupDone {
   return { bucket, bucketRegion: 'us-east-1', bucketCreated: created, roleName: role, roleArn: `arn:aws:iam::123456789012:role/${role}`, roleCreated: created };
+}
+
+/** zaws/removeThings without confirm: the things named are deleted, unless listed in `kept` (thing -> reason). */
+export function removalPlan(names: string[], options: { kept?: Record<string, string>; activeThingRemoved?: boolean } = {}): RemovalPlan {
+  return {
+    project: '/ws/blink',
+    targets: names.map((thingName, i) => ({
+      thingName,
+      certArns: [`arn:aws:iot:us-east-1:123456789012:cert/r${i}`],
+      recorded: true,
+      thingAction: options.kept?.[thingName] ? 'keep' : 'delete',
+      reason: options.kept?.[thingName] ?? null,
+    })),
+    activeThingRemoved: options.activeThingRemoved ?? false,
+  };
+}
+
+/** What zaws/removeThings answers: the plan, or with confirm what was done as the plan said. */
+export function removeAnswer(names: string[], confirm: boolean | undefined, options: { kept?: Record<string, string>; activeThingRemoved?: boolean } = {}): RemoveThingsAnswer {
+  const plan = removalPlan(names, options);
+  if (!confirm) return { projectUri: P, confirmed: false, plan };
+  return {
+    projectUri: P,
+    confirmed: true,
+    done: {
+      project: '/ws/blink',
+      removed: names,
+      thingsDeleted: plan.targets.filter((t) => t.thingAction === 'delete').map((t) => t.thingName),
+      certificatesDeleted: names.length,
+      thingsKept: plan.targets.filter((t) => t.thingAction === 'keep').map((t) => ({ thingName: t.thingName, reason: t.reason ?? '' })),
+      activeThingCleared: plan.activeThingRemoved,
+    },
+  };
+}
+
+export function certificateChanged(thingName: string, status: CertificateStatus, previousStatus = 'ACTIVE'): CertificateStatusChanged {
+  return { projectUri: P, project: '/ws/blink', thingName, certificateId: 'ab'.repeat(32), previousStatus, status };
 }

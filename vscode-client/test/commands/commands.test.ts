@@ -13,7 +13,11 @@ import { fotaDefaults, fotaSetup } from '../../src/commands/fotaSetup';
 import { CANCEL_LABEL, cancelJob, deleteJob, describeJob, FORCE_CANCEL_LABEL, verifyJob } from '../../src/commands/fotaJobs';
 import { optionalRolloutRate } from '../../src/core/validation';
 import { copyCertArn, revealResources } from '../../src/commands/thingActions';
-import { activeThing, added, created, fotaStarted, jobDetails, jobSummary, P, plan, setupDone, thingList, things, verification } from './answers';
+import { removeThings } from '../../src/commands/removeThings';
+import { DEACTIVATE_LABEL, REVOKE_LABEL, revokeCertificate } from '../../src/commands/revokeCertificate';
+import { activateCertificate } from '../../src/commands/activateCertificate';
+import { selectedThings, type ProjectNode, type ThingNode } from '../../src/tree/nodes';
+import { activeThing, added, certificateChanged, created, fotaStarted, jobDetails, jobSummary, P, plan, removeAnswer, setupDone, thingList, things, verification } from './answers';
 import { fakeDeps, settle } from './fakes';
 
 test('create project: name, folder, endpoint, policy; then the tree refreshes', async () => {
@@ -319,4 +323,110 @@ test('thing actions need what the server reported', async () => {
   await revealResources(deps, thing!);
   assert.deepEqual(host.revealedFolders, ['/ws/blink/.aws_things_resources/dev_0']);
   await assert.rejects(copyCertArn(deps, { ...thing!, certArn: '' }), /no certificate ARN/);
+});
+
+test('remove a thing: the plan in a modal; nothing is removed without confirmation', async () => {
+  const { deps, ui, api, views } = fakeDeps({ responders: { 'zaws/removeThings': (p) => removeAnswer(p.thingNames, p.confirm) } });
+  ui.confirmAnswer = false;
+  assert.equal(await removeThings(deps, P, ['dev_1']), undefined);
+  assert.deepEqual(api.sent.map((s) => s.params), [{ projectUri: P, thingNames: ['dev_1'] }]);
+  assert.equal(ui.confirmations[0]?.message, 'Remove dev_1 from blink? This deletes its certificate in AWS and its files on disk. It cannot be undone.');
+  assert.match(ui.confirmations[0]?.detail ?? '', /^Deleted in AWS: dev_1, with 1 certificate\.\nOn disk: the folder of the thing/);
+  assert.doesNotMatch(ui.confirmations[0]?.detail ?? '', /no active thing/);
+  assert.deepEqual(views.refreshed, []);
+});
+
+test('remove a thing: confirmed, it sends confirm: true under cancellable progress, then the tree refreshes', async () => {
+  const { deps, ui, api, views } = fakeDeps({
+    responders: {
+      'zaws/removeThings': (p, options) => {
+        options.onProgress?.({ kind: 'report', message: 'deleted dev_1', percentage: 100 });
+        return removeAnswer(p.thingNames, p.confirm);
+      },
+    },
+  });
+  await removeThings(deps, P, ['dev_1']);
+  assert.deepEqual(api.sent.map((s) => s.params), [{ projectUri: P, thingNames: ['dev_1'] }, { projectUri: P, thingNames: ['dev_1'], confirm: true }]);
+  assert.equal(api.sent[1]?.hadToken, true, 'the progress Cancel button reaches the request');
+  assert.equal(api.sent[1]?.hadProgress, true);
+  assert.deepEqual(ui.progressTitles, ['Removing dev_1 from blink']);
+  assert.deepEqual(ui.progressSteps, [{ message: 'deleted dev_1', increment: 100 }]);
+  assert.deepEqual(views.refreshed, [P]);
+  assert.deepEqual(ui.infos, ['Removed dev_1 from blink: deleted 1 thing and 1 certificate in AWS.']);
+});
+
+test('remove several things: the plan names those kept in AWS with their reason and the loss of the active thing', async () => {
+  const kept = { dev_2: 'made by another zaws project' };
+  const { deps, ui } = fakeDeps({ responders: { 'zaws/removeThings': (p) => removeAnswer(p.thingNames, p.confirm, { kept, activeThingRemoved: true }) } });
+  await removeThings(deps, P, ['dev_0', 'dev_2']);
+  assert.match(ui.confirmations[0]?.message ?? '', /^Remove 2 things from blink\? This deletes their certificates/);
+  const detail = ui.confirmations[0]?.detail ?? '';
+  assert.match(detail, /^Deleted in AWS: dev_0, with 2 certificates\./);
+  assert.match(detail, /Kept in AWS \(only this project's certificate is removed from it\):\n {2}dev_2: made by another zaws project/);
+  assert.match(detail, /The project will have no active thing/);
+  assert.deepEqual(ui.infos, ["Removed dev_0, dev_2 from blink: deleted 1 thing and 2 certificates in AWS; kept dev_2 in AWS (not only this project's); blink has no active thing now."]);
+});
+
+test('remove from the tree: the clicked row and the selection holding it, else the clicked row alone', () => {
+  const project: ProjectNode = { kind: 'project', uri: P, name: 'blink', path: '/ws/blink' };
+  const other: ProjectNode = { kind: 'project', uri: 'file:///ws/other', name: 'other', path: '/ws/other' };
+  const rows: ThingNode[] = things(3).map((thing) => ({ kind: 'thing', project, thing }));
+  const elsewhere: ThingNode = { kind: 'thing', project: other, thing: things(1)[0]! };
+  const names = (r: ReturnType<typeof selectedThings>) => r?.things.map((t) => t.name);
+  assert.deepEqual(names(selectedThings(rows[0], [rows[0], rows[2], project, elsewhere])), ['dev_0', 'dev_2']);
+  assert.deepEqual(names(selectedThings(rows[1], [rows[0], rows[2]])), ['dev_1'], 'a click outside the selection acts on the clicked row');
+  assert.deepEqual(names(selectedThings(rows[1], undefined)), ['dev_1']);
+  assert.equal(selectedThings(project, [rows[0]]), undefined);
+});
+
+test('revoke a certificate: the modal says it is final and offers Deactivate; REVOKED goes with confirm', async () => {
+  const { deps, ui, api, views } = fakeDeps({ responders: { 'zaws/setCertificateStatus': (p) => certificateChanged(p.thingName, p.status) } });
+  ui.chooseAnswer = (labels) => labels.find((l) => l === REVOKE_LABEL);
+  await revokeCertificate(deps, P, things(3)[1]!);
+  assert.equal(ui.choices[0]?.message, 'Revoke the certificate of dev_1?');
+  assert.deepEqual(ui.choices[0]?.labels, [REVOKE_LABEL, DEACTIVATE_LABEL]);
+  assert.match(ui.choices[0]?.detail ?? '', /Revoking is final/);
+  assert.deepEqual(api.sent[0]?.params, { projectUri: P, thingName: 'dev_1', status: 'REVOKED', confirm: true });
+  assert.deepEqual(views.refreshed, [P]);
+  assert.match(ui.infos[0] ?? '', /^The certificate of dev_1 is revoked/);
+});
+
+test('revoke, second choice: Deactivate sends INACTIVE; dismissed sends nothing; a revoked one is refused', async () => {
+  const { deps, ui, api } = fakeDeps({ responders: { 'zaws/setCertificateStatus': (p) => certificateChanged(p.thingName, p.status) } });
+  ui.chooseAnswer = (labels) => labels.find((l) => l === DEACTIVATE_LABEL);
+  await revokeCertificate(deps, P, things(3)[0]!);
+  assert.deepEqual(api.sent[0]?.params, { projectUri: P, thingName: 'dev_0', status: 'INACTIVE', confirm: true });
+  assert.match(ui.choices[0]?.detail ?? '', /active thing/, 'the active thing is named as such');
+  assert.match(ui.infos[0] ?? '', /deactivated; Activate Certificate on its row restores it/);
+  ui.chooseAnswer = () => undefined;
+  assert.equal(await revokeCertificate(deps, P, things(3)[2]!), undefined);
+  assert.equal(api.sent.length, 1);
+  await assert.rejects(revokeCertificate(deps, P, { ...things(3)[2]!, certificateStatus: 'REVOKED' }), /revoked already/);
+  ui.chooseAnswer = (labels) => labels[0];
+  await revokeCertificate(deps, P, { ...things(3)[2]!, certificateStatus: 'INACTIVE' });
+  assert.deepEqual(ui.choices.at(-1)?.labels, [REVOKE_LABEL], 'a deactivated one is offered Revoke only');
+});
+
+test('activate a deactivated certificate: ACTIVE without confirmation; a revoked one is refused', async () => {
+  const { deps, ui, api, views } = fakeDeps({ responders: { 'zaws/setCertificateStatus': (p) => certificateChanged(p.thingName, p.status, 'INACTIVE') } });
+  await activateCertificate(deps, P, { ...things(3)[1]!, certificateStatus: 'INACTIVE' });
+  assert.deepEqual(api.sent[0]?.params, { projectUri: P, thingName: 'dev_1', status: 'ACTIVE' });
+  assert.deepEqual(views.refreshed, [P]);
+  assert.deepEqual(ui.infos, ['The certificate of dev_1 is active again: a device using it can connect.']);
+  await assert.rejects(activateCertificate(deps, P, { ...things(3)[1]!, certificateStatus: 'REVOKED' }), /never lets it become active again/);
+  assert.equal(api.sent.length, 1);
+});
+
+test('the Set Active Thing pick names the things whose certificate is stopped', async () => {
+  const list = things(3);
+  list[1] = { ...list[1]!, certificateStatus: 'REVOKED' };
+  const { deps, api } = fakeDeps({
+    answers: [(items) => {
+      assert.deepEqual(items.map((i) => i.description), ['active', 'certificate revoked', undefined]);
+      return items[2]?.value;
+    }],
+    responders: { 'zaws/listThings': () => thingList(list), 'zaws/setActiveThing': (p) => activeThing(p.thingName ?? '') },
+  });
+  await setActiveThing(deps);
+  assert.deepEqual(api.sent.at(-1)?.params, { projectUri: P, thingName: 'dev_2' });
 });

@@ -27,6 +27,20 @@ test('remote status shows when known, with a warning when something is wrong', (
   assert.equal(gone.iconColor, 'problemsWarningIcon.foreground');
 });
 
+test('a revoked or deactivated thing is shown as such and is not offered Set Active', () => {
+  const revoked = thingLook(thing(3, { active: true, certificateStatus: 'REVOKED', remote: { thingExists: true, certificateStatus: 'ACTIVE' } }));
+  assert.equal(revoked.description, 'active · certificate revoked', 'zaws\'s note wins over an older remote check');
+  assert.equal(revoked.icon, 'error');
+  assert.equal(revoked.iconColor, 'problemsErrorIcon.foreground');
+  assert.equal(revoked.contextValue, 'zaws.thing.revoked');
+  assert.match(revoked.tooltip, /certificate revoked: .*final/);
+  const inactive = thingLook(thing(4, { certificateStatus: 'INACTIVE' }));
+  assert.equal(inactive.description, 'certificate deactivated');
+  assert.equal(inactive.icon, 'debug-pause');
+  assert.equal(inactive.contextValue, 'zaws.thing.inactive');
+  assert.equal(thingLook(thing(5, { certificateStatus: null })).contextValue, 'zaws.thing');
+});
+
 test('project rows count things and name the active one', () => {
   assert.equal(projectLook('blink', '/ws/blink', undefined).description, 'loading…');
   assert.equal(projectLook('blink', '/ws/blink', [thing(0, { active: true })]).description, '1 thing · active: dev_0');

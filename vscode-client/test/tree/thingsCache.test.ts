@@ -100,3 +100,21 @@ test('remote status, once checked, is kept when a later local list arrives', asy
   assert.ok(loaded && 'things' in loaded);
   assert.deepEqual(loaded.things.map((x) => x.remote), [{ thingExists: true, certificateStatus: 'ACTIVE' }, { thingExists: false, certificateStatus: null }]);
 });
+
+test('a thing whose certificate zaws changed since the check loses its stale remote status', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  let revoked = false;
+  const cache = new ThingsCache((_uri, remote) => Promise.resolve([
+    { ...thing('a_0'), remote: remote ? { thingExists: true, certificateStatus: 'ACTIVE' } : null, certificateStatus: revoked ? 'REVOKED' as const : null },
+    { ...thing('a_1'), remote: remote ? { thingExists: true, certificateStatus: 'ACTIVE' } : null, certificateStatus: null },
+  ]), String, () => undefined, 10);
+  await cache.checkRemote(P);
+  revoked = true;
+  cache.reload(P);
+  t.mock.timers.tick(10);
+  await flush();
+  const loaded = cache.get(P);
+  assert.ok(loaded && 'things' in loaded);
+  assert.deepEqual(loaded.things.map((x) => [x.certificateStatus, x.remote]), [['REVOKED', null], [null, { thingExists: true, certificateStatus: 'ACTIVE' }]]);
+  cache.forgetAll();
+});
