@@ -32,9 +32,11 @@ class EmulatorStatus:
     running: bool
     url: str | None = None
     pid: int | None = None
+    # the MQTT endpoint: {"host", "port", "server_name", "ca_file", "ws_port"}, None if not served
+    mqtt: dict[str, object] | None = None
 
     def to_dict(self) -> dict[str, object]:
-        return {"running": self.running, "url": self.url, "pid": self.pid}
+        return {"running": self.running, "url": self.url, "pid": self.pid, "mqtt": self.mqtt}
 
 
 def emulator_dir(home: Path) -> Path:
@@ -51,8 +53,15 @@ def status(home: Path) -> EmulatorStatus:
     except (OSError, ValueError, KeyError, TypeError):
         return EmulatorStatus(running=False)
     if _is_emulator_process(pid) and _accepts_connections(url):
-        return EmulatorStatus(running=True, url=url, pid=pid)
+        return EmulatorStatus(running=True, url=url, pid=pid, mqtt=_mqtt_endpoint(home, pid))
     return EmulatorStatus(running=False)
+
+
+def _mqtt_endpoint(home: Path, pid: int) -> dict[str, object] | None:
+    from zaws.emulator.data_plane.endpoint_info import read_info
+
+    info = read_info(emulator_dir(home), pid)
+    return info.to_dict() if info is not None else None
 
 
 def ensure_running(home: Path) -> str:
@@ -94,7 +103,9 @@ def start(home: Path) -> EmulatorStatus:
         tmp = folder / "emulator.json.tmp"
         tmp.write_text(json.dumps(info))
         os.replace(tmp, folder / "emulator.json")
-        return EmulatorStatus(running=True, url=url, pid=process.pid)
+        return EmulatorStatus(
+            running=True, url=url, pid=process.pid, mqtt=_mqtt_endpoint(home, process.pid)
+        )
 
 
 def stop(home: Path) -> bool:

@@ -13,6 +13,9 @@ hand. It differs from a bare `moto_server` in these ways:
 - requests run inside moto one at a time (its backends are not thread-safe), RSA key generation
   excepted (`one_at_a_time.py`);
 - moto lists its own modules once, not on every request (`moto_modules.py`);
+- AWS IoT's data plane: an MQTT endpoint on 127.0.0.1 (mutual TLS and SigV4 WebSocket) where
+  devices connect with their certificates under their policies (`data_plane/endpoint.py`); it
+  writes where it listens to `mqtt.json`, and if it cannot start the emulator serves without it;
 - the state of IoT, S3, IAM and STS is saved on stop (SIGTERM) and restored on start, so things,
   certificates (same ids), policies, attachments, objects, roles and jobs survive a restart. The
   backends are pickled whole: this relies on moto internals, so the file records moto's version and
@@ -32,6 +35,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from zaws.emulator.data_plane.reserved_services import install_reserved_services
 from zaws.emulator.iot_certificates import patch_certificates
 from zaws.emulator.iot_indexes import patch_lookups
 from zaws.emulator.iot_jobs import patch_jobs
@@ -109,7 +113,32 @@ def save_state(state_file: Path) -> None:
     os.replace(tmp, state_file)
 
 
-def serve(home: Path, ready_fd: int | None, port: int) -> None:
+def start_mqtt_endpoint(home: Path, port: int, ws_port: int, connect_timeout_s: float) -> Any:
+    """The data plane's MQTT endpoint, started; None (logged) if it could not start."""
+    from zaws.aws.settings import LOCAL_REGION
+    from zaws.emulator.data_plane.endpoint import Endpoint
+
+    endpoint = Endpoint(
+        home, region=LOCAL_REGION, port=port, ws_port=ws_port, connect_timeout_s=connect_timeout_s
+    )
+    try:
+        info = endpoint.start()
+    except Exception:
+        log.exception("the MQTT endpoint did not start; the emulator serves without it")
+        endpoint.stop()
+        return None
+    log.warning("MQTT endpoint on %s:%d (WebSocket %s)", info.host, info.port, info.ws_port)
+    return endpoint
+
+
+def serve(
+    home: Path,
+    ready_fd: int | None,
+    port: int,
+    mqtt_port: int = 0,
+    mqtt_ws_port: int = 0,
+    mqtt_connect_timeout_s: float = 10.0,
+) -> None:
     from moto.moto_server.werkzeug_app import (
         DomainDispatcherApplication,
         MotoRequestHandler,
@@ -130,11 +159,16 @@ def serve(home: Path, ready_fd: int | None, port: int) -> None:
     signal.pthread_sigmask(signal.SIG_BLOCK, stop_signals)  # the serving threads inherit the mask
     worker = threading.Thread(target=server.serve_forever, name="moto", daemon=True)
     worker.start()
+    mqtt = start_mqtt_endpoint(home, mqtt_port, mqtt_ws_port, mqtt_connect_timeout_s)
+    if mqtt is not None:  # AWS's $aws topics: jobs, shadows, lifecycle events
+        install_reserved_services(mqtt.broker, url)
     log.warning("emulator serving on %s (pid %d)", url, os.getpid())
     if ready_fd is not None:
         os.write(ready_fd, f"{url}\n".encode())
         os.close(ready_fd)
     signal.sigwait(stop_signals)
+    if mqtt is not None:
+        mqtt.stop()
     server.shutdown()
     save_state(state_file)
     log.warning("emulator stopped; state saved to %s", state_file)
@@ -145,9 +179,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--home", type=Path, required=True)
     parser.add_argument("--ready-fd", type=int)
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--mqtt-port", type=int, default=0, help="MQTT over TLS; 0: a free one")
+    parser.add_argument("--mqtt-ws-port", type=int, default=0, help="MQTT over WebSocket")
+    parser.add_argument("--mqtt-connect-timeout", type=float, default=10.0)
     args = parser.parse_args(argv)
     logging.basicConfig(stream=sys.stderr, format="%(asctime)s %(message)s")
-    serve(args.home, args.ready_fd, args.port)
+    serve(
+        args.home,
+        args.ready_fd,
+        args.port,
+        args.mqtt_port,
+        args.mqtt_ws_port,
+        args.mqtt_connect_timeout,
+    )
 
 
 if __name__ == "__main__":
