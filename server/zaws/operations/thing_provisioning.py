@@ -10,13 +10,11 @@ journaled certificate that no longer exists in AWS (deleted by hand meanwhile) c
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from botocore.exceptions import BotoCoreError, ClientError
 
 from zaws.aws.clients import AwsClients
-from zaws.aws.errors import error_code, is_not_found, translate
-from zaws.checks.certificates import certificate_id
+from zaws.aws.errors import error_code, translate
+from zaws.operations.certificate_issuing import CertificateIssuer, discard_credentials
 from zaws.operations.thing_ownership import (
     describe_remote_thing,
     names_taken,
@@ -24,7 +22,6 @@ from zaws.operations.thing_ownership import (
 )
 from zaws.project import layout
 from zaws.project.add_things_journal import AddThingsJournal, AddThingsPlan, ThingProgress
-from zaws.project.atomic_files import write_private, write_text
 from zaws.project.thing_project import ThingProject
 
 
@@ -42,6 +39,7 @@ class ThingProvisioner:
         self.project = project
         self.journal = journal
         self.plan = plan
+        self.certificates = CertificateIssuer(clients.iot, journal)
 
     def provision(self, name: str, state: ThingProgress) -> None:
         try:
@@ -54,15 +52,15 @@ class ThingProvisioner:
             self.journal.record(name, "done")
             return
         staging = self.journal.staging(name)
-        cert_arn = state.cert_arn or self._recover_saved_certificate(name, staging)
-        if cert_arn is not None and not self._certificate_exists(cert_arn):
-            _discard_credentials(staging)  # deleted in AWS meanwhile: its key is worthless
+        cert_arn = state.cert_arn or self.certificates.recover(name, staging)
+        if cert_arn is not None and not self.certificates.exists(cert_arn):
+            discard_credentials(staging)  # deleted in AWS meanwhile
             cert_arn = None
         if cert_arn is None or state.last_step is not None:
             self.journal.record(name, "thing")
             self._create_thing(name)  # idempotent: a resumed thing may have been deleted too
         if cert_arn is None:
-            cert_arn = self._create_certificate(name, staging)
+            cert_arn = self.certificates.create(name, staging)
         self.journal.record(name, "activate-cert")
         self.iot.update_certificate(certificateId=cert_arn.rsplit("/", 1)[-1], newStatus="ACTIVE")
         self.journal.record(name, "policy")
@@ -88,45 +86,3 @@ class ThingProvisioner:
             raise names_taken(
                 [describe_remote_thing(self.iot, name)], self.plan.base_name
             ) from None
-
-    def _create_certificate(self, name: str, staging: Path) -> str:
-        self.journal.record(name, "cert")
-        made = self.iot.create_keys_and_certificate(setAsActive=False)
-        # The key exists nowhere else: it is on disk before anything else can fail.
-        write_private(staging / layout.PRIVATE_KEY, made["keyPair"]["PrivateKey"])
-        write_text(staging / layout.CERTIFICATE, made["certificatePem"])
-        retries = made["ResponseMetadata"].get("RetryAttempts", 0)
-        self.journal.record(name, "cert-saved", cert_arn=made["certificateArn"], retries=retries)
-        return made["certificateArn"]
-
-    def _certificate_exists(self, cert_arn: str) -> bool:
-        try:
-            self.iot.describe_certificate(certificateId=cert_arn.rsplit("/", 1)[-1])
-        except ClientError as err:
-            if is_not_found(err):
-                return False
-            raise
-        return True
-
-    def _recover_saved_certificate(self, name: str, staging: Path) -> str | None:
-        """A crash after the key and certificate were written but before the journal said so."""
-        key, cert = staging / layout.PRIVATE_KEY, staging / layout.CERTIFICATE
-        if not (key.is_file() and cert.is_file()):
-            return None
-        cert_id = certificate_id(cert.read_bytes())
-        try:
-            arn = self.iot.describe_certificate(certificateId=cert_id)["certificateDescription"][
-                "certificateArn"
-            ]
-        except ClientError as err:
-            if is_not_found(err):
-                return None
-            raise
-        # Whether botocore retried the lost call is unknown: keep its window under review.
-        self.journal.record(name, "cert-saved", cert_arn=arn, retries="unknown")
-        return arn
-
-
-def _discard_credentials(staging: Path) -> None:
-    for name in (layout.PRIVATE_KEY, layout.CERTIFICATE):
-        (staging / name).unlink(missing_ok=True)
