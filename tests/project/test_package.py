@@ -15,4 +15,3 @@ def test_the_package_imports_none_of_its_modules() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     ).stdout
     assert loaded.strip() == "['zaws.project']"
-

@@ -203,4 +203,3 @@ def _remove_local_state(proj: ThingProject) -> list[str]:
     RetiredNumbers(proj.state_dir).clear()  # no thing left: numbering may start again
     proj.forget_active_thing()
     return removed
-
