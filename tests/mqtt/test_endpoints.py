@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.mqtt.emulator_endpoint import require_mqtt_endpoint
 from zaws.errors import ProjectError
 from zaws.mqtt.endpoints import (
     MqttEndpointMissing,
@@ -53,11 +54,7 @@ def test_real_mode_without_an_endpoint_says_where_to_set_it(tmp_path: Path) -> N
 
 
 def test_local_mode_takes_the_emulators_endpoint(emulator_url: str, zaws_home: Path) -> None:
-    from zaws.emulator import control
-
-    entry = getattr(control.status(zaws_home), "mqtt", None)
-    if entry is None:
-        pytest.skip("needs the emulator's MQTT endpoint (data_plane/endpoint.py)")
+    require_mqtt_endpoint(zaws_home)
     endpoint = endpoint_for_project({"endpoint": ENDPOINT}, local=True, home=zaws_home)
     assert endpoint.local and endpoint.host == "127.0.0.1"
     assert endpoint.server_name.endswith(".amazonaws.com")

@@ -81,6 +81,24 @@ def explain_refused_subscription(target: MqttTarget, outcome: SubscriptionOutcom
     return text
 
 
+def explain_lost_subscription(
+    target: MqttTarget, filters: list[str], lost: ConnectionLost
+) -> ZawsError:
+    """On MQTT 3.1.1 AWS may close the connection on an unauthorized SUBSCRIBE: say why."""
+    who = target.identity.describe()
+    where = target.endpoint.describe()
+    reasons = [
+        explain_refused_subscription(target, SubscriptionOutcome(f, None, "connection closed"))
+        for f in filters
+    ]
+    known = [r for r in reasons if "was refused" not in r]
+    return MqttRefused(
+        f"{where} closed the connection of {who} on its SUBSCRIBE: "
+        + ("; ".join(known) if known else ", ".join(filters)),
+        "subscribe to filters the policy allows" if known else CHECK_HINT,
+    )
+
+
 def explain_lost_publication(target: MqttTarget, topic: str, lost: ConnectionLost) -> ZawsError:
     """AWS closes the connection on an unauthorized PUBLISH: say which rule refused it."""
     who = target.identity.describe()

@@ -66,8 +66,13 @@ def watch_topics(
     on_subscribed: Callable[[Connected, list[SubscriptionOutcome]], None] | None = None,
     cancel: Cancellation | None = None,
 ) -> WatchEnded:
+    from zaws.mqtt.connection import ConnectionLost
     from zaws.operations.mqtt_connect import open_connection, resolve_target
-    from zaws.operations.mqtt_refusals import MqttRefused, explain_refused_subscription
+    from zaws.operations.mqtt_refusals import (
+        MqttRefused,
+        explain_lost_subscription,
+        explain_refused_subscription,
+    )
 
     check_filters(filters)
     if count is not None and count < 1:
@@ -78,15 +83,17 @@ def watch_topics(
     started = time.monotonic()
     connection = open_connection(target)
     try:
-        outcomes = connection.subscribe(list(filters), qos=qos)
+        try:
+            outcomes = connection.subscribe(list(filters), qos=qos)
+        except ConnectionLost as lost:
+            raise explain_lost_subscription(target, list(filters), lost) from None
         refused = [o for o in outcomes if o.refused]
         if refused:
             reasons = [explain_refused_subscription(target, o) for o in refused]
             raise MqttRefused(
-                f"{target.endpoint.describe()} refused "
-                + "; ".join(reasons)
-                + f" (connected as {target.identity.describe()})",
-                "subscribe to filters the policy allows" if len(reasons) == 1 else None,
+                f"{target.endpoint.describe()} refused a subscription of "
+                f"{target.identity.describe()}: " + "; ".join(reasons),
+                "subscribe to filters the policy allows",
             )
         connected = Connected(
             target.identity.client_id, target.endpoint.describe(), target.identity.describe()
