@@ -1,4 +1,5 @@
-"""The device playback itself: a good job updates the device; a broken one is rejected."""
+"""The device playback itself, a real MQTT device: a good job updates the device and SUCCEEDS;
+a broken one is rejected and FAILS."""
 
 from __future__ import annotations
 
@@ -34,6 +35,10 @@ def test_a_started_job_delivers_the_firmware_to_the_device(
     assert update.job_id == job.job_id
     assert update.bytecode == stage.bytecode
     assert update.bc_idx == 1
+    iot = boto("iot")
+    execution = iot.describe_job_execution(jobId=job.job_id, thingName="dev_0")["execution"]
+    assert execution["status"] == "SUCCEEDED" and execution["versionNumber"] == 3
+    assert iot.list_thing_principals(thingName="dev_0")["principals"] == []  # left as it was
 
 
 def test_the_device_rejects_firmware_whose_md5_differs(
@@ -46,6 +51,9 @@ def test_the_device_rejects_firmware_whose_md5_differs(
 
     with pytest.raises(DeviceRejected, match="MD5"):
         play_device("dev_0", aws=aws)
+    execution = boto("iot").describe_job_execution(jobId=job.job_id, thingName="dev_0")
+    assert execution["execution"]["status"] == "FAILED"
+    assert execution["execution"]["statusDetails"] == {"detailsMap": {"reason": "invalid fota"}}
 
 
 def test_a_thing_without_a_queued_job_has_nothing_to_play(aws: AwsSettings, boto: Any) -> None:
