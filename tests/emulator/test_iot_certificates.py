@@ -240,3 +240,17 @@ def test_a_state_saved_before_the_root_still_loads_and_its_certificates_work(
         assert verifies(certificate_authority.ca_file(folder), made["certificatePem"], tmp_path)
     finally:
         control.stop(home)
+
+
+def test_a_revoked_certificate_stays_revoked(boto: Any) -> None:
+    """AWS refuses to change a REVOKED certificate's status; moto let it become ACTIVE again."""
+    iot = boto("iot")
+    cert_id = iot.create_keys_and_certificate(setAsActive=True)["certificateId"]
+    iot.update_certificate(certificateId=cert_id, newStatus="REVOKED")
+    for status in ("ACTIVE", "INACTIVE"):
+        with pytest.raises(botocore.exceptions.ClientError) as refused:
+            iot.update_certificate(certificateId=cert_id, newStatus=status)
+        assert refused.value.response["Error"]["Code"] == "CertificateStateException"
+    described = iot.describe_certificate(certificateId=cert_id)["certificateDescription"]
+    assert described["status"] == "REVOKED"
+    iot.delete_certificate(certificateId=cert_id)  # a revoked certificate can be deleted as it is

@@ -139,3 +139,15 @@ def test_a_revoked_or_deactivated_thing_cannot_be_made_active(
 
     statuses = {t.name: t.certificate_status for t in list_things(project).things}
     assert statuses == {"dev_0": None, "dev_1": "REVOKED", "dev_2": None}
+
+
+def test_a_thing_with_a_revoked_certificate_can_be_removed(
+    project: Path, aws: AwsSettings, boto: Any
+) -> None:
+    from zaws.operations.certificate_status import set_certificate_status
+
+    add_things(project, aws=aws, base_name="dev", count=2)
+    set_certificate_status(project, "dev_1", "REVOKED", aws=aws)
+    done = remove_things(project, ["dev_1"], aws=aws)
+    assert done.things_deleted == ["dev_1"] and done.certificates_deleted == 1
+    assert remote_state(boto("iot"))[0] == {"dev_0"}

@@ -9,7 +9,9 @@ the emulator's root (`certificate_authority.py`):
   be RSA of at least 2048 bits or EC on NIST P-256, P-384 or P-521; anything else, a CSR that does
   not parse or whose signature does not verify is InvalidRequestException (400; the messages are
   zaws's, AWS's own wording is not known).
-Certificate ids stay the SHA-256 of the DER (`use_valid_cert`, set in `process.configure_moto`).
+UpdateCertificate refuses to bring a REVOKED certificate back (CertificateStateException), as AWS
+does; moto allowed any change. Certificate ids stay the SHA-256 of the DER (`use_valid_cert`, set
+in `process.configure_moto`).
 Certificates already in a saved state (moto's own) and those registered without a CA stay exactly
 as they are: `find_client_certificate` finds them by exact match.
 """
@@ -36,7 +38,7 @@ class CsrRefused(ValueError):
 
 def patch_certificates(folder: Path) -> CertificateAuthority:
     """Make moto's IoT backend issue from the root kept in `folder` (made there if absent)."""
-    from moto.iot.exceptions import InvalidRequestException
+    from moto.iot.exceptions import CertificateStateException, InvalidRequestException
     from moto.iot.models import IoTBackend
 
     authority = load_or_create(folder)
@@ -59,8 +61,18 @@ def patch_certificates(folder: Path) -> CertificateAuthority:
             pem, ca_certificate_pem=None, set_as_active=set_as_active, status="INACTIVE"
         )
 
+    moto_update_certificate = IoTBackend.update_certificate
+
+    def update_certificate(self: Any, certificate_id: str, new_status: str) -> None:
+        # AWS: a revoked certificate is revoked for good (moto lets it become ACTIVE again).
+        cert = self.describe_certificate(certificate_id)
+        if cert.status == "REVOKED" and new_status != "REVOKED":
+            raise CertificateStateException("The certificate is revoked.", certificate_id)
+        moto_update_certificate(self, certificate_id, new_status)
+
     setattr(IoTBackend, "_generate_certificate_pem", generate_certificate_pem)  # noqa: B010
     setattr(IoTBackend, "create_certificate_from_csr", create_certificate_from_csr)  # noqa: B010
+    setattr(IoTBackend, "update_certificate", update_certificate)  # noqa: B010
     return authority
 
 

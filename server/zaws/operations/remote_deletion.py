@@ -96,7 +96,7 @@ def delete(iot: IoTClient, target: CleanupTarget) -> Deleted:
     try:
         for arn in target.cert_arns:
             cert_id = arn.rsplit("/", 1)[-1]
-            _ignore_missing(iot.update_certificate, certificateId=cert_id, newStatus="INACTIVE")
+            _deactivate(iot, cert_id)
             if _settled(partial(_delete_certificate, iot, cert_id)):
                 done.certificates += 1
         if target.thing_action == DELETE:
@@ -110,6 +110,15 @@ def delete(iot: IoTClient, target: CleanupTarget) -> Deleted:
     except (BotoCoreError, ClientError) as err:
         raise translate(err, f"deleting {target.thing_name} and its certificates") from None
     return done
+
+
+def _deactivate(iot: IoTClient, cert_id: str) -> None:
+    """INACTIVE before deleting; a REVOKED certificate stays so (AWS deletes it as it is)."""
+    try:
+        _ignore_missing(iot.update_certificate, certificateId=cert_id, newStatus="INACTIVE")
+    except ClientError as err:
+        if error_code(err) != "CertificateStateException":
+            raise
 
 
 def _certificate_exists(iot: IoTClient, arn: str) -> bool:
