@@ -161,3 +161,24 @@ def test_an_inactive_certificate_is_refused_in_words(
     assert refused.returncode == 1
     assert "is INACTIVE, and AWS IoT accepts only ACTIVE certificates" in refused.stderr
     assert refused.stderr.count("\n") == 1  # one line, no traceback
+
+
+def test_messages_are_formatted_for_a_terminal_a_pipe_and_json() -> None:
+    from zaws.cli.commands_mqtt import format_message
+    from zaws.mqtt.messages import MqttMessage
+
+    message = MqttMessage("sensor_0/data", b'{"t": 1, "a": [1]}', 1, True, 1_764_633_600.0)
+    pretty = format_message(message, as_json=False, pretty=True).splitlines()
+    assert pretty[0].startswith("sensor_0/data  ") and pretty[0].endswith("(retained)")
+    assert pretty[1:] == ["{", '  "t": 1,', '  "a": [', "    1", "  ]", "}"]
+    line = format_message(message, as_json=False, pretty=False)
+    assert line.endswith('sensor_0/data (retained) {"t":1,"a":[1]}') and "\n" not in line
+    data = json.loads(format_message(message, as_json=True, pretty=True))
+    assert (data["topic"], data["payload"], data["qos"], data["retain"]) == (
+        "sensor_0/data",
+        {"t": 1, "a": [1]},
+        1,
+        True,
+    )
+    binary = MqttMessage("b", b"\xff", 0, False, 0.0)
+    assert format_message(binary, as_json=False, pretty=False).endswith(" b 0xff")
