@@ -27,6 +27,7 @@ from zaws.emulator.certificate_authority import CertificateAuthority, load_or_cr
 from zaws.mqtt.connection import (
     AwsIdentity,
     ConnectionRefused,
+    EndpointUnreachable,
     MqttConnection,
     ThingIdentity,
     user_client_id,
@@ -112,7 +113,7 @@ def test_a_server_certificate_for_another_name_is_not_trusted(
     context, seen = server_context(ca, tmp_path, names=("other.example.com",))
     with tls_peer(context, seen, ca_pem=ca.certificate_pem) as port:
         connection = MqttConnection(endpoint(ca, port), thing)
-        with pytest.raises(ConnectionRefused, match="not trusted"):
+        with pytest.raises(EndpointUnreachable, match="not trusted"):
             connection.connect(timeout=10)
         connection.close()
 
@@ -124,7 +125,7 @@ def test_a_server_of_another_root_is_not_trusted(
     context, seen = server_context(other, tmp_path)
     with tls_peer(context, seen, ca_pem=ca.certificate_pem) as port:
         connection = MqttConnection(endpoint(ca, port), thing)
-        with pytest.raises(ConnectionRefused, match="not trusted"):
+        with pytest.raises(EndpointUnreachable, match="not trusted"):
             connection.connect(timeout=10)
         connection.close()
 
@@ -191,3 +192,16 @@ def test_tls_context_trusts_only_the_endpoint_root(ca: CertificateAuthority) -> 
     )
     assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
     assert len(context.get_ca_certs()) == 1
+
+
+def test_nothing_listening_is_unreachable_not_refused(
+    ca: CertificateAuthority, thing: ThingIdentity
+) -> None:
+    import socket
+
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+    connection = MqttConnection(endpoint(ca, port), thing)
+    with pytest.raises(EndpointUnreachable, match="nothing listens there"):
+        connection.connect(timeout=10)
+    connection.close()

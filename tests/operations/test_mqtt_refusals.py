@@ -43,7 +43,7 @@ def test_against_aws_a_refused_connection_points_to_device_check(
     closed = Disconnection(False, "the broker closed the connection", before_connack=True)
     refused = ConnectionRefused("refused", disconnection=closed)
     explained = explain_refused_connection(aws_target(project, tmp_path), refused)
-    assert explained.message.startswith(f"AWS IoT at {ENDPOINT}")
+    assert explained.message.startswith(f"AWS IoT at {ENDPOINT}:443 refused")
     assert "refused the connection of thing sensor_0 (client id sensor_0)" in explained.message
     assert "AWS IoT does not say why" in explained.message
     assert "zaws device check" in (explained.hint or "")

@@ -21,6 +21,7 @@ import getpass
 import queue
 import re
 import secrets
+import socket
 import ssl
 import threading
 import time
@@ -104,6 +105,13 @@ class ConnectionRefused(MqttFailure):
     """The endpoint closed or refused the connection before accepting it (no CONNACK 0)."""
 
     code = "zaws.mqttConnectionRefused"
+
+
+class EndpointUnreachable(MqttFailure):
+    """No TLS session with the endpoint: a name that does not resolve, nothing listening, a
+    timeout, or a server whose certificate is not the endpoint's. Nothing was refused."""
+
+    code = "zaws.mqttUnreachable"
 
 
 class ConnectionLost(MqttFailure):
@@ -228,6 +236,12 @@ class MqttConnection:
             self._client.connect(self.endpoint.host, self.port, keepalive=self.keepalive)
         except (OSError, ValueError) as err:  # ssl.SSLError is an OSError
             self._record_end(False, _words(err), None)
+            if isinstance(err, UNREACHABLE):
+                raise EndpointUnreachable(
+                    f"Cannot reach {self.endpoint.describe()}: {_words(err)}",
+                    "check the endpoint (thing.conf.json's `endpoint` on AWS) and the network",
+                    disconnection=self._disconnection,
+                ) from None
             raise self._refused(timeout) from None
         self._thread = threading.Thread(
             target=self._loop, name=f"mqtt {self.identity.client_id}", daemon=True
@@ -444,7 +458,13 @@ class MqttConnection:
         )
 
 
+# Failures before any TLS session exists: the endpoint was never reached, nothing refused us.
+UNREACHABLE = (socket.gaierror, ConnectionRefusedError, TimeoutError, ssl.SSLCertVerificationError)
+
+
 def _words(err: BaseException) -> str:
+    if isinstance(err, socket.gaierror):
+        return "its host name does not resolve"
     if isinstance(err, ssl.SSLCertVerificationError):
         return f"the server's certificate is not trusted ({err.verify_message})"
     if isinstance(err, ssl.SSLError):

@@ -50,6 +50,8 @@ class MqttEndpoint:
 
     def describe(self) -> str:
         where = "the local emulator" if self.local else "AWS IoT"
+        if self.host == self.server_name:
+            return f"{where} at {self.host}:{self.port}"
         return f"{where} at {self.server_name} ({self.host}:{self.port})"
 
 
