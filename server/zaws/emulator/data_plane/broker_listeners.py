@@ -15,11 +15,11 @@ import logging
 import re
 import ssl
 from collections.abc import Callable
+from typing import Protocol
 
 from zaws.emulator.data_plane.authorization import Authorization
 from zaws.emulator.data_plane.broker import Broker
 from zaws.emulator.data_plane.broker_connection import Connection
-from zaws.emulator.data_plane.tls import ClientTrust
 
 log = logging.getLogger("zaws.emulator.mqtt")
 
@@ -29,6 +29,12 @@ _REGION_IN_HOST = re.compile(r"^[a-z0-9]+-ats\.iot\.([a-z0-9-]+)\.amazonaws\.com
 
 # (certificate DER, client id, region, peer ip) -> the connection's authorization
 CertificateIdentify = Callable[[bytes, str, str, str | None], Authorization]
+
+
+class ClientTrust(Protocol):
+    def refresh(self) -> None:
+        """Trust the client certificates registered since the last handshake."""
+        ...
 
 
 class StreamLink:

@@ -64,7 +64,7 @@ class Endpoint:
         authority = certificate_authority.load_or_create(self.folder)
         server_name = data_endpoint_host(self.account_id, self.region)
         server = authority.issue_server_certificate([server_name, "localhost", HOST])
-        mutual = server_context(server, client_certificates=True, alpn=(MQTT_ALPN,))
+        mutual = server_context(server, client_ca_pem=authority.certificate_pem, alpn=(MQTT_ALPN,))
         trust = ClientTrust(mutual, authority, lambda: iot_backend(self.account_id, self.region))
         account_id = self.account_id
 
@@ -78,7 +78,7 @@ class Endpoint:
         if self.ws_port is not None:
             from zaws.emulator.data_plane.broker_websocket import serve_websocket
 
-            plain = server_context(server, client_certificates=False, alpn=("http/1.1",))
+            plain = server_context(server, client_ca_pem=None, alpn=("http/1.1",))
             ws_port = self.ws_port
 
             async def ws_listener(broker: Broker) -> Any:

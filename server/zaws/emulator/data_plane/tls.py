@@ -36,17 +36,19 @@ def _load_server_certificate(context: ssl.SSLContext, server: ServerCertificate)
 
 
 def server_context(
-    server: ServerCertificate, *, client_certificates: bool, alpn: tuple[str, ...]
+    server: ServerCertificate, *, client_ca_pem: str | None, alpn: tuple[str, ...]
 ) -> ssl.SSLContext:
-    """A TLS 1.2+ server context; with `client_certificates`, a certificate is required."""
+    """A TLS 1.2+ server context; with `client_ca_pem`, a client certificate is required, and
+    those that root issued are trusted."""
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.minimum_version = ssl.TLSVersion.TLSv1_2
     _load_server_certificate(context, server)
     if alpn:
         context.set_alpn_protocols(list(alpn))
-    if client_certificates:
+    if client_ca_pem is not None:
         context.verify_mode = ssl.CERT_REQUIRED
         context.verify_flags |= ssl.VERIFY_X509_PARTIAL_CHAIN
+        context.load_verify_locations(cadata=client_ca_pem)
     return context
 
 
@@ -57,7 +59,6 @@ class ClientTrust:
         self.context = context
         self.authority = authority
         self.backend = backend  # a callable returning the moto IoT backend clients belong to
-        context.load_verify_locations(cadata=authority.certificate_pem)
         self._seen: set[str] = set()
         self._generation: int | None = None
 
