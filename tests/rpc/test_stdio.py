@@ -177,8 +177,12 @@ def test_remove_a_thing_and_revoke_a_certificate(rpc: Client, tmp_path: Path) ->
         {"projectUri": project, "thingName": "dev_1", "status": "REVOKED", "confirm": True},
     )
     assert revoked["status"] == "REVOKED"
+    rotated = rpc.result(
+        "zaws/rotateCertificates", {"projectUri": project, "thingNames": ["dev_1"]}
+    )
+    assert rotated["rotated"][0]["oldRetired"] is True
     listed = rpc.result("zaws/listThings", {"projectUri": project})
     assert {t["name"]: t["certificateStatus"] for t in listed["things"]} == {
         "dev_0": None,
-        "dev_1": "REVOKED",
+        "dev_1": None,  # a new certificate replaced the revoked one
     }

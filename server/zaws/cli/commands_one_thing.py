@@ -134,3 +134,63 @@ def activate_certificate_command(
 
 def status_line(thing: str, status: str, previous: str) -> str:
     return f"[green]The certificate of {thing} is {status}[/] (was {previous})"
+
+
+@cli.command("rotate-certificate")
+@click.argument("project", type=PROJECT)
+@click.argument("names", nargs=-1, required=True)
+@click.option(
+    "--keep-old",
+    is_flag=True,
+    help="Leave the old certificate ACTIVE (retire it later with retire-old-certificate).",
+)
+@aws_options
+@click.pass_context
+def rotate_certificate_command(
+    ctx: click.Context, /, project: Path, names: tuple[str, ...], keep_old: bool, **options: Any
+) -> None:
+    """Give the things NAMES a new key and certificate; the old certificate is retired after."""
+    from zaws.cli.commands_things import review_line
+    from zaws.cli.progress_display import ProgressDisplay, stop_on_ctrl_c
+    from zaws.operations.progress import Cancellation
+    from zaws.operations.rotate_certificates import rotate_certificates
+
+    run = Invocation(ctx, options)
+    cancel = Cancellation()
+    with ProgressDisplay("rotate", enabled=len(names) > 1) as display, stop_on_ctrl_c(cancel):
+        done = rotate_certificates(
+            project,
+            list(names),
+            aws=run.aws(),
+            retire_old=not keep_old,
+            progress=display,
+            cancel=cancel,
+        )
+    fate = "kept ACTIVE (retire-old-certificate retires it)" if keep_old else "retired"
+    lines = [
+        f"[green]{'Finished' if done.resumed else 'Rotated'} "
+        f"{counted(len(done.rotated), 'certificate')}[/]; the old ones {fate}",
+        *[f"  {r.thing_name}: {r.new_cert_arn.rsplit('/', 1)[-1][:16]}..." for r in done.rotated],
+    ]
+    if done.certificates_to_review:
+        lines.append(review_line(done.certificates_to_review, Path(done.project)))
+    run.output.result(done.to_dict(), lines)
+
+
+@cli.command("retire-old-certificate")
+@click.argument("project", type=PROJECT)
+@click.argument("names", nargs=-1, required=True)
+@aws_options
+@click.pass_context
+def retire_old_certificate_command(
+    ctx: click.Context, /, project: Path, names: tuple[str, ...], **options: Any
+) -> None:
+    """Retire the old certificates that rotate-certificate --keep-old left ACTIVE."""
+    from zaws.operations.rotate_certificates import retire_old_certificates
+
+    run = Invocation(ctx, options)
+    retired = retire_old_certificates(project, list(names), aws=run.aws())
+    run.output.result(
+        {"project": str(project), "retired": retired},
+        [f"[green]Retired the old certificate of {', '.join(retired)}[/]"],
+    )

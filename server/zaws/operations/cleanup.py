@@ -147,9 +147,7 @@ def _survey(proj: ThingProject, clients: AwsClients, *, local: bool) -> CleanupP
         record_uncertain_requests,
     )
 
-    targets = [
-        CleanupTarget(t.name, [t.cert_arn] if t.cert_arn else [], True) for t in proj.things()
-    ]
+    targets = [CleanupTarget(t.name, list(t.cert_arns), True) for t in proj.things()]
     journal = AddThingsJournal(proj.state_dir)
     pending = journal.pending_plan()
     if pending is not None:

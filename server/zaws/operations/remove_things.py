@@ -136,7 +136,7 @@ def _survey(proj: ThingProject, names: list[str], clients: AwsClients) -> Remova
         raise InvalidInput("Name at least one thing to remove", "pass the things' names")
     wanted = list(dict.fromkeys(names))  # each once, in the order given
     records = [proj.thing(name) for name in wanted]  # refuses a name that is not a thing here
-    targets = [CleanupTarget(r.name, [r.cert_arn], True) for r in records]
+    targets = [CleanupTarget(r.name, list(r.cert_arns), True) for r in records]
     conf = proj.zawsconf()
     project_id = conf.project_id if conf else None
     iot = clients.iot

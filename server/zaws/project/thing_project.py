@@ -21,6 +21,7 @@ from zaws.errors import InvalidInput, NotFound, ProjectError
 from zaws.project import layout, thing_names
 from zaws.project.atomic_files import (
     PRIVATE_MODE,
+    PUBLIC_MODE,
     copy_file,
     replace_dir,
     write_json,
@@ -33,6 +34,7 @@ from zaws.project.thing_names import check_thing_name, is_thing_name, split_thin
 CERT_ARN = re.compile(r"arn:aws[a-z-]*:iot:[a-z0-9-]+:[0-9]{12}:cert/[0-9a-f]{64}")
 
 STOPPED_STATUSES = ("INACTIVE", "REVOKED")
+PREVIOUS = ".previous"  # suffix of a rotated-out key and certificate, kept until retired
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,13 @@ class ThingRecord:
     folder: Path
     # INACTIVE or REVOKED when zaws stopped the certificate (revoke-certificate); None: active.
     certificate_status: str | None = None
+    # The certificate a rotation replaced, still in AWS until retired (its files: *.previous).
+    previous_cert_arn: str | None = None
+
+    @property
+    def cert_arns(self) -> list[str]:
+        """Every certificate of the project's that this thing holds in AWS."""
+        return [self.cert_arn] + ([self.previous_cert_arn] if self.previous_cert_arn else [])
 
     @property
     def cert_id(self) -> str:
@@ -226,6 +235,32 @@ class ThingProject:
         stopped = status if status in STOPPED_STATUSES else None
         return ThingRecord(record.name, record.cert_arn, record.folder, stopped)
 
+    def replace_credentials(self, record: ThingRecord, cert_arn: str, staging: Path) -> ThingRecord:
+        """After a rotation: the staged key and certificate become the thing's, atomically; the old
+        ones stay beside them as `*.previous` until the old certificate is retired."""
+        for name, mode in ((layout.PRIVATE_KEY, PRIVATE_MODE), (layout.CERTIFICATE, PUBLIC_MODE)):
+            old = record.folder / name
+            if old.is_file():
+                copy_file(old, staging / f"{name}{PREVIOUS}", mode=mode)
+        data = read_json_object(
+            record.folder / layout.THING_CONF, what=f"the record of {record.name}"
+        )
+        data.pop("certificate_status", None)
+        data.update(cert_arn=cert_arn, previous_cert_arn=record.cert_arn)
+        write_json(staging / layout.THING_CONF, data)
+        replace_dir(staging, record.folder)
+        return ThingRecord(record.name, cert_arn, record.folder, None, record.cert_arn)
+
+    def forget_previous_certificate(self, record: ThingRecord) -> ThingRecord:
+        """The old certificate of a rotation is gone from AWS: its files and note go too."""
+        path = record.folder / layout.THING_CONF
+        data = read_json_object(path, what=f"the record of {record.name}")
+        if data.pop("previous_cert_arn", None) is not None:
+            write_json(path, data)
+        for name in (layout.PRIVATE_KEY, layout.CERTIFICATE):
+            (record.folder / f"{name}{PREVIOUS}").unlink(missing_ok=True)
+        return ThingRecord(record.name, record.cert_arn, record.folder, record.certificate_status)
+
     def remove_thing_record(self, name: str) -> None:
         check_thing_name(name)  # names may come from files (the journal): never a path
         shutil.rmtree(self.resources_dir / name, ignore_errors=True)
@@ -321,7 +356,16 @@ def _read_record(folder: Path) -> ThingRecord | StrayRecord:
         return StrayRecord(folder, f"it has {what}, not an AWS IoT certificate ARN")
     status = data.get("certificate_status")
     stopped = status if status in STOPPED_STATUSES else None
-    return ThingRecord(name=folder.name, cert_arn=arn, folder=folder, certificate_status=stopped)
+    previous = data.get("previous_cert_arn")
+    return ThingRecord(
+        name=folder.name,
+        cert_arn=arn,
+        folder=folder,
+        certificate_status=stopped,
+        previous_cert_arn=previous
+        if isinstance(previous, str) and CERT_ARN.fullmatch(previous)
+        else None,
+    )
 
 
 def _short(value: object) -> str:

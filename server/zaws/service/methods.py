@@ -139,6 +139,24 @@ def set_certificate_status(params: Params, ctx: CallContext) -> dict[str, Any]:
     return with_project_uri(to_protocol(changed.to_dict()), project)
 
 
+def rotate_certificates(params: Params, ctx: CallContext) -> dict[str, Any]:
+    from zaws.operations.rotate_certificates import rotate_certificates as run
+
+    project = params.folder()
+    names = params.strings("thingNames") or []
+    if not names:
+        raise InvalidParams("zaws/rotateCertificates needs thingNames: at least one thing's name")
+    rotated = run(
+        project,
+        names,
+        aws=ctx.aws,
+        retire_old=not params.boolean("keepOld", default=False),
+        progress=ctx.progress,
+        cancel=ctx.cancel,
+    )
+    return with_project_uri(to_protocol(rotated.to_dict()), project)
+
+
 def start_fota(params: Params, ctx: CallContext) -> dict[str, Any]:
     from zaws.operations.fota_start import Rollout, start_fota_campaign
 
@@ -327,6 +345,14 @@ METHODS: dict[str, Method] = {
             "projectUri thingName status confirm",
             set_certificate_status,
             changes_things=True,
+        ),
+        _method(
+            "zaws/rotateCertificates",
+            "projectUri thingNames keepOld",
+            rotate_certificates,
+            long=True,
+            changes_things=True,
+            title="Rotating certificates",
         ),
         _method(
             "zaws/startFota",
