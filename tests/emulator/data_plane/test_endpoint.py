@@ -60,6 +60,18 @@ def test_status_reports_the_endpoint(zaws_home: Path, endpoint: Endpoint, iot: A
     }
     described = iot.describe_endpoint(endpointType="iot:Data-ATS")["endpointAddress"]
     assert endpoint.server_name == described == data_endpoint_host("123456789012", "us-east-1")
+    assert zaws_json(zaws_home, "emulator", "start")["mqtt"] == reported["mqtt"]
+    env = {**os.environ, "ZAWS_HOME": str(zaws_home)}
+    plain = subprocess.run(
+        [sys.executable, "-m", "zaws.cli", "emulator", "status"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    ).stdout.splitlines()
+    assert f"MQTT endpoint 127.0.0.1:{endpoint.port}" in plain[1]
+    assert endpoint.server_name in plain[1]
+    assert plain[-1] == reported["url"]
 
 
 def handshake(endpoint: Endpoint, context: ssl.SSLContext, server_name: str) -> ssl.SSLSocket:
