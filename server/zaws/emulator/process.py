@@ -15,7 +15,8 @@ hand. It differs from a bare `moto_server` in these ways:
 - moto lists its own modules once, not on every request (`moto_modules.py`);
 - AWS IoT's data plane: an MQTT endpoint on 127.0.0.1 (mutual TLS and SigV4 WebSocket) where
   devices connect with their certificates under their policies (`data_plane/endpoint.py`); it
-  writes where it listens to `mqtt.json`, and if it cannot start the emulator serves without it;
+  writes where it listens to `mqtt.json`, keeps retained messages across restarts, and if it
+  cannot start the emulator serves without it;
 - the state of IoT, S3, IAM and STS is saved on stop (SIGTERM) and restored on start, so things,
   certificates (same ids), policies, attachments, objects, roles and jobs survive a restart. The
   backends are pickled whole: this relies on moto internals, so the file records moto's version and

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import boto3
 import paho.mqtt.client as mqtt
 from cryptography import x509
 
@@ -22,6 +23,7 @@ from tests.emulator.data_plane.mqtt_devices import (
     ALLOW_ALL,
     WAIT_S,
     Endpoint,
+    connect,
     dial,
     endpoint,
     iot,
@@ -29,6 +31,7 @@ from tests.emulator.data_plane.mqtt_devices import (
     tls_context,
     unique,
 )
+from zaws.emulator import control
 from zaws.emulator.data_plane.endpoint import data_endpoint_host
 from zaws.emulator.data_plane.sigv4_query import presign
 
@@ -209,3 +212,29 @@ def test_a_badly_signed_websocket_is_refused(endpoint: Endpoint) -> None:
         assert kind == "disconnect" or (kind == "connect" and code.is_failure)
     finally:
         client.loop_stop()
+
+
+def test_retained_messages_survive_a_restart(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    started = control.start(home)
+    try:
+        iot = boto3.client(
+            "iot",
+            endpoint_url=started.url,
+            region_name="us-east-1",
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
+        name, credentials = make_device(iot, tmp_path, ALLOW_ALL)
+        device = connect(Endpoint.of(home), name, credentials)
+        device.publish(f"kept/{name}", b"across restarts", retain=True)
+        device.stop()
+        control.stop(home)
+        control.start(home)
+        again = connect(Endpoint.of(home), name, credentials)
+        assert again.subscribe(f"kept/{name}") == [1]
+        message = again.message()
+        assert (message.payload, message.retain) == (b"across restarts", True)
+        again.stop()
+    finally:
+        control.stop(home)

@@ -7,6 +7,7 @@ root CA, names the host `describe_endpoint(endpointType="iot:Data-ATS")` answers
 server name and trusting `root-ca.pem` verifies the server as a device verifies AWS. MQTT over
 mutual TLS listens on `port`; MQTT over WebSocket (SigV4) on `ws_port`, with the same certificate.
 
+Retained messages are kept across restarts in `retained.json` beside the emulator's state.
 `mqtt.json` in the emulator's folder says where, for `zaws emulator status` and `zaws mqtt`
 (`endpoint_info.py`).
 """
@@ -33,6 +34,7 @@ from zaws.emulator.data_plane.tls import MQTT_ALPN, ClientTrust, server_context
 log = logging.getLogger("zaws.emulator.mqtt")
 
 HOST = "127.0.0.1"
+RETAINED_FILE = "retained.json"
 
 
 def data_endpoint_host(account_id: str, region: str) -> str:
@@ -85,6 +87,7 @@ class Endpoint:
                 return await serve_websocket(broker, HOST, ws_port, plain)
 
             starters.append(ws_listener)
+        self.broker.retained.load(self.folder / RETAINED_FILE)
         servers = self.broker.start(starters)
         ports = [s.sockets[0].getsockname()[1] for s in servers]
         self.info = EndpointInfo(
@@ -98,5 +101,8 @@ class Endpoint:
         return self.info
 
     def stop(self) -> None:
+        """Stop serving; the retained messages are saved for the next start."""
         self.broker.stop()
         remove_info(self.folder)
+        if self.info is not None:
+            self.broker.retained.save(self.folder / RETAINED_FILE)

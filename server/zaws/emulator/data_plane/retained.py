@@ -3,12 +3,20 @@
 A PUBLISH with RETAIN and a payload replaces the topic's retained message, one with an empty
 payload deletes it; `$` topics keep none. AWS sends the retained message only to a subscription
 whose filter is that very topic (a wildcard filter gets later messages, not the retained one),
-with the RETAIN flag set on that copy alone.
+with the RETAIN flag set on that copy alone. They survive an emulator restart, as AWS keeps them:
+the endpoint saves them on stop (`save`) and loads them on start (`load`), as JSON.
 """
 
 from __future__ import annotations
 
+import base64
+import json
+import logging
+import os
 from dataclasses import dataclass
+from pathlib import Path
+
+log = logging.getLogger("zaws.emulator.mqtt")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,3 +46,25 @@ class RetainedMessages:
 
     def __len__(self) -> int:
         return len(self._by_topic)
+
+    def save(self, path: Path) -> None:
+        kept = [
+            {"topic": m.topic, "payload": base64.b64encode(m.payload).decode(), "qos": m.qos}
+            for m in self._by_topic.values()
+        ]
+        tmp = path.with_suffix(".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            json.dump(kept, handle)
+        os.replace(tmp, path)
+
+    def load(self, path: Path) -> None:
+        """The messages `save` kept; an unreadable file is ignored (logged), as the state is."""
+        if not path.is_file():
+            return
+        try:
+            for entry in json.loads(path.read_text()):
+                payload = base64.b64decode(entry["payload"])
+                self.keep(str(entry["topic"]), payload, int(entry["qos"]))
+        except (OSError, ValueError, KeyError, TypeError) as err:
+            log.warning("ignoring unreadable retained messages %s: %s", path, err)
