@@ -263,3 +263,16 @@ def test_what_a_server_sends_is_read_back_whatever_the_split(
     reader = PacketReader.of_server(len(stream), level)
 
     assert feed_in_pieces(reader, stream, cut_at) == packets
+
+
+def test_a_large_packet_fed_one_byte_at_a_time_is_read_once_complete() -> None:
+    """AWS's largest payload (128 KB), a byte per feed: each byte is appended, not reparsed."""
+    reader = PacketReader(200_000)
+    reader.feed(encode(Connect(MQTT_311, "device"), MQTT_311))
+    publish = Publish("things/device/up", bytes(range(256)) * 512, 1, packet_id=1)
+    stream = encode(publish, MQTT_311) + encode(Pingreq(), MQTT_311)
+    read: list[Packet] = []
+    for index in range(len(stream)):
+        read += reader.feed(stream[index : index + 1])
+        assert len(read) == (index >= len(stream) - 3) + (index == len(stream) - 1)
+    assert read == [publish, Pingreq()]

@@ -103,13 +103,21 @@ class PacketReader:
     later `feed` raises again.
     """
 
-    __slots__ = ("_buffer", "_error", "_from_client", "max_packet_size", "protocol_level")
+    __slots__ = (
+        "_buffer",
+        "_error",
+        "_from_client",
+        "_needed",
+        "max_packet_size",
+        "protocol_level",
+    )
 
     def __init__(self, max_packet_size: int) -> None:
         self.max_packet_size = max_packet_size
         self.protocol_level: int | None = None
         self._from_client = True
         self._buffer = bytearray()
+        self._needed = 0  # the size of the incomplete packet in the buffer, when its header is in
         self._error: MalformedPacket | None = None
 
     @classmethod
@@ -125,20 +133,29 @@ class PacketReader:
         return len(self._buffer)
 
     def feed(self, data: bytes) -> list[Packet]:
+        """The packets completed by `data`, in order (none while a packet is still incomplete)."""
         failed = self._error
         if failed is not None:
             raise MalformedPacket(f"after a malformed packet: {failed}", failed.reason_code)
         buffer = self._buffer
-        buffer += data
+        if buffer:
+            buffer += data
+            if len(buffer) < self._needed:  # the rest of a packet whose length is known
+                return []
+            stream = bytes(buffer)
+            buffer.clear()
+        else:
+            stream = data if type(data) is bytes else bytes(data)
         packets: list[Packet] = []
         pos = 0
-        size = len(buffer)
+        size = len(stream)
+        needed = 0
         try:
             while size - pos >= 2:
-                length = buffer[pos + 1]
+                length = stream[pos + 1]
                 header = 2
                 if length >= 0x80:
-                    length, header = self._long_length(buffer, pos, size)
+                    length, header = self._long_length(stream, pos, size)
                     if not header:
                         break
                 total = header + length
@@ -148,21 +165,23 @@ class PacketReader:
                         PACKET_TOO_LARGE,
                     )
                 if size - pos < total:
+                    needed = total
                     break
-                first_byte = buffer[pos]
-                body = bytes(buffer[pos + header : pos + total])
+                first_byte = stream[pos]
+                body = stream[pos + header : pos + total]
                 pos += total
                 packets.append(self._decode(first_byte, body))
         except MalformedPacket as error:
             error.packets_before = tuple(packets)
             self._error = error
-            buffer.clear()
             raise
-        del buffer[:pos]
+        if pos < size:
+            buffer += memoryview(stream)[pos:]
+        self._needed = needed
         return packets
 
     @staticmethod
-    def _long_length(buffer: bytearray, pos: int, size: int) -> tuple[int, int]:
+    def _long_length(buffer: bytes, pos: int, size: int) -> tuple[int, int]:
         """The remaining length and the fixed header's size, or (0, 0) if not all here yet."""
         length = 0
         for index in range(1, 5):

@@ -170,20 +170,22 @@ def encode_properties(properties: Properties, packet: int) -> bytes:
     """The property length and the properties, in ascending identifier order."""
     if not properties:
         return b"\x00"
-    parts = []
-    for kind in sorted((BY_NAME[name] for name in properties), key=_identifier):
+    parts: list[bytes] = []
+    items = properties._items
+    for name in sorted(items, key=_IDENTIFIERS.__getitem__) if len(items) > 1 else items:
+        kind = BY_NAME[name]
         if packet not in kind.packets:
-            raise ValueError(f"{kind.name} is not allowed in this packet")
-        value = properties[kind.name]
-        values = value if kind.name in MULTIPLE else (value,)
-        for each in values:  # type: ignore[union-attr]
-            parts.append(_encode_one(kind, each))
+            raise ValueError(f"{name} is not allowed in this packet")
+        value = items[name]
+        if name in MULTIPLE:
+            parts.extend(_encode_one(kind, each) for each in value)  # type: ignore[union-attr]
+        else:
+            parts.append(_encode_one(kind, value))
     body = b"".join(parts)
     return encode_varint(len(body)) + body
 
 
-def _identifier(kind: PropertyKind) -> int:
-    return kind.identifier
+_IDENTIFIERS = {kind.name: kind.identifier for kind in KINDS}
 
 
 def _encode_one(kind: PropertyKind, value: Any) -> bytes:
