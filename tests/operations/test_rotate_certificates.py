@@ -89,6 +89,18 @@ def test_keep_old_leaves_the_old_certificate_working_until_retired(
     assert not list(folder.glob("*.previous"))
 
 
+def test_cleanup_deletes_an_old_certificate_a_rotation_kept(
+    project: Path, aws: AwsSettings, boto: Any
+) -> None:
+    from zaws.operations.cleanup import cleanup
+
+    add_things(project, aws=aws, base_name="dev", count=1)
+    rotate_certificates(project, ["dev_0"], aws=aws, retire_old=False)
+    done = cleanup(project, aws=aws)
+    assert done.things_deleted == ["dev_0"] and done.certificates_deleted == 2
+    assert remote_state(boto("iot")) == (set(), {})
+
+
 def test_a_revoked_certificate_is_replaced(project: Path, aws: AwsSettings, boto: Any) -> None:
     from zaws.operations.certificate_status import set_certificate_status
     from zaws.operations.set_active_thing import set_active_thing

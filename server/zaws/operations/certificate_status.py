@@ -75,5 +75,5 @@ def _refuse_transition(thing: str, previous: str, wanted: str) -> None:
         raise InvalidInput(
             f"The certificate of {thing} is revoked: AWS never lets it become "
             f"{wanted.lower()} again",
-            f"remove the thing (zaws remove-thing PROJECT {thing}) and add another",
+            f"give the thing a new certificate: zaws rotate-certificate PROJECT {thing}",
         )

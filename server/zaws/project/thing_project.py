@@ -276,7 +276,8 @@ class ThingProject:
         if record.certificate_status == "REVOKED":
             raise ProjectError(
                 f"The certificate of {record.name} is revoked: a device with it cannot connect",
-                f"make another thing active, or remove it: zaws remove-thing PROJECT {record.name}",
+                f"give it a new certificate (zaws rotate-certificate PROJECT {record.name}) "
+                "or make another thing active",
             )
         if record.certificate_status == "INACTIVE":
             raise ProjectError(
