@@ -119,6 +119,7 @@ def start_mqtt_endpoint(home: Path, port: int, ws_port: int, connect_timeout_s: 
     from zaws.aws.settings import LOCAL_REGION
     from zaws.emulator.data_plane.endpoint import Endpoint
 
+    logging.getLogger("zaws.emulator.mqtt").setLevel(logging.INFO)  # refusals, with their reason
     endpoint = Endpoint(
         home, region=LOCAL_REGION, port=port, ws_port=ws_port, connect_timeout_s=connect_timeout_s
     )

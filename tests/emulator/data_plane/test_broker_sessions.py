@@ -23,11 +23,18 @@ class RawClient:
 
     @classmethod
     async def connect(
-        cls, broker: RunningBroker, client_id: str, level: int = codec.MQTT_311, clean: bool = True
+        cls,
+        broker: RunningBroker,
+        client_id: str,
+        level: int = codec.MQTT_311,
+        clean: bool = True,
+        receive_maximum: int = 65535,
     ) -> tuple[RawClient, codec.Connack]:
         reader, writer = await broker.open()
         client = cls(reader, writer, level)
         properties = codec.NO_PROPERTIES
+        if level == codec.MQTT_5:
+            properties = codec.Properties(receive_maximum=receive_maximum)
         if level == codec.MQTT_5 and not clean:
             properties = codec.Properties(session_expiry_interval=600)
         client.send(codec.Connect(level, client_id, clean, 60, properties=properties))
@@ -113,6 +120,27 @@ def test_at_most_100_in_flight_then_the_rest_as_acks_come(in_process_broker: Run
         rest = [await receiver.next() for _ in range(50)]
         payloads = [p.payload for p in [*received, *rest] if isinstance(p, codec.Publish)]
         assert payloads == [str(n).encode() for n in range(1, 151)]
+        sender.close()
+        receiver.close()
+
+    run(scenario)
+
+
+def test_an_mqtt5_clients_receive_maximum_is_kept(in_process_broker: RunningBroker) -> None:
+    async def scenario() -> None:
+        receiver, _ = await RawClient.connect(
+            in_process_broker, "small", codec.MQTT_5, receive_maximum=3
+        )
+        await receiver.subscribe("m/t")
+        sender, _ = await RawClient.connect(in_process_broker, "many")
+        for n in range(1, 6):
+            sender.send(codec.Publish("m/t", str(n).encode(), 1, packet_id=n))
+        received = [await receiver.next() for _ in range(3)]
+        assert await receiver.nothing()
+        assert isinstance(received[0], codec.Publish)
+        receiver.send(codec.Puback(received[0].packet_id or 0))
+        fourth = await receiver.next()
+        assert isinstance(fourth, codec.Publish) and fourth.payload == b"4"
         sender.close()
         receiver.close()
 

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, NoReturn, Protocol
 
 from zaws.emulator.data_plane import codec
 from zaws.emulator.data_plane.authorization import Authorization, CertificateNotActive
-from zaws.emulator.data_plane.sessions import Session
+from zaws.emulator.data_plane.sessions import MAX_IN_FLIGHT, Session
 from zaws.emulator.data_plane.topic_matching import topic_filter_problem, topic_name_problem
 
 if TYPE_CHECKING:
@@ -226,6 +226,9 @@ class Connection:
         if v5:
             expiry = float(connect.properties.get("session_expiry_interval", 0) or 0)  # type: ignore[arg-type]
         self.session, present = self.broker.attach(self, connect.clean_start, expiry)
+        receive_maximum = connect.properties.get("receive_maximum") if v5 else None
+        limit = receive_maximum if isinstance(receive_maximum, int) else MAX_IN_FLIGHT
+        self.session.max_in_flight = min(MAX_IN_FLIGHT, limit)
         properties = codec.NO_PROPERTIES
         if v5:
             properties = codec.Properties(

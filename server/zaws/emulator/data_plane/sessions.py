@@ -40,6 +40,7 @@ class Session:
     expiry_s: float = 0.0  # how long it outlives its connection; 0: ends with it
     disconnected_at: float | None = None
     authorization: Any = None  # the last connection's `Authorization`, for iot:Receive offline
+    max_in_flight: int = MAX_IN_FLIGHT  # lower if the MQTT 5 client's Receive Maximum is
     _last_packet_id: int = 0
 
     def next_packet_id(self) -> int:
@@ -55,7 +56,7 @@ class Session:
         self.waiting.append(message)
 
     def has_room(self) -> bool:
-        return len(self.in_flight) < MAX_IN_FLIGHT
+        return len(self.in_flight) < self.max_in_flight
 
     def expired(self, now: float) -> bool:
         return self.disconnected_at is not None and now - self.disconnected_at >= self.expiry_s
