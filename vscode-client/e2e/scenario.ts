@@ -9,7 +9,9 @@
  * row's context menu (a job with one execution), Verify and Delete FOTA Job from the job row's
  * context menu; Select AWS Profile and Region (a profile of a temporary AWS config file, without
  * credentials) and back with Use Local Emulator; the code lens and diagnostics on a broken
- * thing.conf.json; Clean Up Project through the modal confirmation; a project with 1,000 things
+ * thing.conf.json; Remove Thing from a row and on two selected rows (modal plan); Revoke Certificate
+ * (the row marked revoked, without Set Active), Deactivate and Activate Certificate; Clean Up
+ * Project through the modal confirmation; a project with 1,000 things
  * (records written by zaws's code, see fleet_project.py) shown soon after they change on disk, the
  * last one reached by typing in the tree and made active from its row.
  */
@@ -390,6 +392,105 @@ export function scenario(wb: Workbench, workspace: string, userSettingsFile: str
         await wb.screenshot('diagnostics');
         await wb.runCommand('File: Revert File');
         await marker.waitFor({ state: 'detached' });
+      },
+    },
+    {
+      name: "Remove Thing from a thing row's context menu: the plan in a modal, then the row and its folder go",
+      async run() {
+        await wb.clearNotifications();
+        await wb.runCommand('Zerynth AWS: Add Things');
+        await wb.answer('Add Things (1/2)', '3');
+        await wb.answer('Add Things (2/2)', BASE);
+        await wb.waitNotification(/Added 3 things to blink/);
+        await wb.treeRow(`${BASE}_5`).waitFor();
+        await wb.clearNotifications();
+        const menu = await wb.openContextMenu(wb.treeRow(`${BASE}_3`));
+        await menu.locator('.action-label', { hasText: /^Remove Thing$/ }).waitFor();
+        await wb.screenshot('remove-thing-context-menu');
+        await wb.chooseMenuItem(menu, 'Remove Thing');
+        const dialog = wb.dialog();
+        await dialog.waitFor();
+        const text = (await dialog.textContent()) ?? '';
+        expect(text.includes(`Remove ${BASE}_3 from blink?`) && text.includes(`Deleted in AWS: ${BASE}_3, with 1 certificate.`) && !text.includes('no active thing'),
+          `the confirmation lists the plan: ${text}`);
+        await wb.screenshot('remove-thing-confirmation');
+        await dialog.locator('.dialog-buttons .monaco-button', { hasText: /^Remove$/ }).click();
+        await wb.waitNotification(`Removed ${BASE}_3 from blink.`);
+        await wb.treeRow(`${BASE}_3`).waitFor({ state: 'detached' });
+        await wb.treeRow(PROJECT).locator('.label-description', { hasText: new RegExp(`^5 things · active: ${BASE}_2$`) }).waitFor();
+        await expectGone(join(projectDir, '.aws_things_resources', `${BASE}_3`));
+        await wb.screenshot('thing-removed');
+      },
+    },
+    {
+      name: 'Remove Thing on two selected rows removes both, after one modal that names them',
+      async run() {
+        await wb.clearNotifications();
+        await wb.treeRow(`${BASE}_4`).click();
+        await wb.treeRow(`${BASE}_5`).click({ modifiers: ['Control'] });
+        for (const i of [4, 5]) await wb.treeRow(`${BASE}_${i}`).and(page.locator('[aria-selected="true"]')).waitFor();
+        await wb.contextMenu(wb.treeRow(`${BASE}_5`), 'Remove Thing');
+        const dialog = wb.dialog();
+        await dialog.waitFor();
+        const text = (await dialog.textContent()) ?? '';
+        expect(text.includes('Remove 2 things from blink?') && text.includes(`Deleted in AWS: ${BASE}_4, ${BASE}_5, with 2 certificates.`), `the confirmation names both: ${text}`);
+        await wb.screenshot('remove-two-things-confirmation');
+        await dialog.locator('.dialog-buttons .monaco-button', { hasText: /^Remove$/ }).click();
+        await wb.waitNotification(`Removed ${BASE}_4, ${BASE}_5 from blink.`);
+        for (const i of [4, 5]) await wb.treeRow(`${BASE}_${i}`).waitFor({ state: 'detached' });
+        await wb.treeRow(PROJECT).locator('.label-description', { hasText: new RegExp(`^3 things · active: ${BASE}_2$`) }).waitFor();
+        await wb.screenshot('two-things-removed');
+      },
+    },
+    {
+      name: "Revoke Certificate from a thing's row: a modal says it is final; the row shows it revoked, without Set Active",
+      async run() {
+        await wb.clearNotifications();
+        await wb.contextMenu(wb.treeRow(`${BASE}_0`), 'Revoke Certificate');
+        const dialog = wb.dialog();
+        await dialog.waitFor();
+        const text = (await dialog.textContent()) ?? '';
+        expect(text.includes(`Revoke the certificate of ${BASE}_0?`) && text.includes('Revoking is final'), `the confirmation says revoking is final: ${text}`);
+        await dialog.locator('.dialog-buttons .monaco-button', { hasText: /^Deactivate \(reversible\)$/ }).waitFor();
+        await wb.screenshot('revoke-confirmation');
+        await dialog.locator('.dialog-buttons .monaco-button', { hasText: /^Revoke$/ }).click();
+        await wb.waitNotification(`Revoked the certificate of ${BASE}_0.`);
+        const row = wb.treeRow(`${BASE}_0`);
+        await row.locator('.label-description', { hasText: /^certificate revoked$/ }).waitFor();
+        expect((await row.locator('.codicon-error').count()) === 1, 'the revoked thing has the error icon');
+        expect((await row.locator('.action-label[aria-label="Set Active"]').count()) === 0, 'the revoked thing is not offered Set Active');
+        expect((await wb.treeRow(`${BASE}_1`).locator('.action-label[aria-label="Set Active"]').count()) === 1, 'another thing still is');
+        const menu = await wb.openContextMenu(row);
+        const labels = await menu.locator('.action-item .action-label').allTextContents();
+        expect(labels.includes('Remove Thing') && !labels.includes('Set Active') && !labels.includes('Revoke Certificate'), `the revoked row's menu: ${labels.join(', ')}`);
+        await page.keyboard.press('Escape');
+        await menu.waitFor({ state: 'detached' });
+        const editor = await page.locator('.part.editor').boundingBox();
+        if (editor) await page.mouse.move(editor.x + editor.width / 2, editor.y + editor.height / 2);
+        await wb.screenshot('certificate-revoked');
+      },
+    },
+    {
+      name: 'Deactivate (reversible) through the same modal, then Activate Certificate on the row restores it',
+      async run() {
+        await wb.clearNotifications();
+        await wb.contextMenu(wb.treeRow(`${BASE}_1`), 'Revoke Certificate');
+        const dialog = wb.dialog();
+        await dialog.waitFor();
+        await dialog.locator('.dialog-buttons .monaco-button', { hasText: /^Deactivate \(reversible\)$/ }).click();
+        await wb.waitNotification(`Deactivated the certificate of ${BASE}_1.`);
+        const row = wb.treeRow(`${BASE}_1`);
+        await row.locator('.label-description', { hasText: /^certificate deactivated$/ }).waitFor();
+        expect((await row.locator('.action-label[aria-label="Set Active"]').count()) === 0, 'the deactivated thing is not offered Set Active');
+        await row.locator('.action-label[aria-label="Activate Certificate"]').waitFor({ state: 'attached' });
+        await wb.screenshot('certificate-deactivated');
+        await wb.clearNotifications();
+        await wb.contextMenu(row, 'Activate Certificate');
+        await wb.waitNotification(`Activated the certificate of ${BASE}_1 again.`);
+        await row.locator('.label-description', { hasText: /certificate/ }).waitFor({ state: 'detached' });
+        await row.locator('.action-label[aria-label="Set Active"]').waitFor({ state: 'attached' });
+        expect((await row.locator('.action-label[aria-label="Activate Certificate"]').count()) === 0, 'Activate Certificate is gone from the active again row');
+        await wb.screenshot('certificate-activated');
       },
     },
     {

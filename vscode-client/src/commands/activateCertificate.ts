@@ -11,6 +11,6 @@ export async function activateCertificate(deps: Deps, projectUri: string, thing:
   if (thing.certificateStatus === 'REVOKED') throw new Problem(`The certificate of ${thing.name} is revoked: AWS never lets it become active again. Remove the thing and add another.`);
   const changed = await deps.api.request('zaws/setCertificateStatus', { projectUri, thingName: thing.name, status: 'ACTIVE' });
   deps.views.refresh(projectUri);
-  void deps.ui.info(`The certificate of ${changed.thingName} is active again: a device using it can connect.`);
+  void deps.ui.info(`Activated the certificate of ${changed.thingName} again.`);
   return changed;
 }

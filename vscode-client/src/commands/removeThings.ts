@@ -29,12 +29,13 @@ export function removalText(plan: RemovalPlan): string {
   if (gone.length) lines.push(`Already gone from AWS: ${summarize(gone, 8)}.`);
   lines.push(`On disk: the ${plan.targets.length === 1 ? 'folder' : 'folders'} of ${plan.targets.length === 1 ? 'the thing' : 'the things'} in .aws_things_resources.`);
   if (plan.activeThingRemoved) lines.push('The project will have no active thing: make another one active with Set Active.');
+  lines.push('', 'This cannot be undone.');
   return lines.join('\n');
 }
 
 export function removedText(name: string, done: ThingsRemoved): string {
-  const parts = [`Removed ${summarize(done.removed)} from ${name}: deleted ${plural(done.thingsDeleted.length, 'thing', 'things')} and ${plural(done.certificatesDeleted, 'certificate', 'certificates')} in AWS`];
-  if (done.thingsKept.length) parts.push(`kept ${summarize(done.thingsKept.map((k) => k.thingName))} in AWS (not only this project's)`);
+  const parts = [`Removed ${summarize(done.removed)} from ${name}`];
+  if (done.thingsKept.length) parts.push(`${summarize(done.thingsKept.map((k) => k.thingName))} kept in AWS (not only this project's)`);
   if (done.activeThingCleared) parts.push(`${name} has no active thing now`);
   return `${parts.join('; ')}.`;
 }
@@ -45,11 +46,7 @@ export async function removeThings(deps: Deps, projectUri: string, thingNames: s
   const planned = await deps.api.request('zaws/removeThings', { projectUri, thingNames });
   if (planned.confirmed) throw new Error('the server removed things without confirmation');
   const what = thingNames.length === 1 ? thingNames[0]! : plural(thingNames.length, 'thing', 'things');
-  const confirmed = await deps.ui.confirm(
-    `Remove ${what} from ${name}? This deletes ${thingNames.length === 1 ? 'its certificate' : 'their certificates'} in AWS and ${thingNames.length === 1 ? 'its files' : 'their files'} on disk. It cannot be undone.`,
-    removalText(planned.plan),
-    REMOVE_LABEL,
-  );
+  const confirmed = await deps.ui.confirm(`Remove ${what} from ${name}?`, removalText(planned.plan), REMOVE_LABEL);
   if (!confirmed) return undefined;
   const answer = await withProgress(deps, `Removing ${what} from ${name}`, 'zaws/removeThings', { projectUri, thingNames, confirm: true });
   if (!answer.confirmed) throw new Error('the server answered a confirmed removal with a plan');

@@ -25,8 +25,6 @@ export async function revokeCertificate(deps: Deps, projectUri: string, thing: T
   const status = chosen === DEACTIVATE_LABEL ? 'INACTIVE' : 'REVOKED';
   const changed = await deps.api.request('zaws/setCertificateStatus', { projectUri, thingName: thing.name, status, confirm: true });
   deps.views.refresh(projectUri);
-  void deps.ui.info(status === 'REVOKED'
-    ? `The certificate of ${changed.thingName} is revoked: a device using it can no longer connect.`
-    : `The certificate of ${changed.thingName} is deactivated; Activate Certificate on its row restores it.`);
+  void deps.ui.info(status === 'REVOKED' ? `Revoked the certificate of ${changed.thingName}.` : `Deactivated the certificate of ${changed.thingName}.`);
   return changed;
 }
