@@ -276,3 +276,15 @@ def test_a_large_packet_fed_one_byte_at_a_time_is_read_once_complete() -> None:
         read += reader.feed(stream[index : index + 1])
         assert len(read) == (index >= len(stream) - 3) + (index == len(stream) - 1)
     assert read == [publish, Pingreq()]
+
+
+def test_an_mqtt_5_publish_named_by_its_topic_alias_alone() -> None:
+    publish = Publish("", b"x", 1, packet_id=2, properties=Properties(topic_alias=3))
+    reader = PacketReader.of_server(100, MQTT_5)
+    assert reader.feed(encode(publish, MQTT_5)) == [publish]
+
+
+@pytest.mark.parametrize("topic", ["", "a/+", "#"])
+def test_a_publish_to_no_topic_name_cannot_be_encoded(topic: str) -> None:
+    with pytest.raises(ValueError):
+        encode(Publish(topic, b"x"), MQTT_311)

@@ -68,7 +68,10 @@ def _encode_publish(packet: Publish, v5: bool) -> tuple[int, bytes]:
     if qos not in (0, 1, 2):
         raise ValueError(f"QoS {qos}")
     first_byte = 0x30 | (packet.dup << 3) | (qos << 1) | packet.retain
-    topic = encode_utf8(packet.topic)
+    name = packet.topic
+    if (not name and not (v5 and "topic_alias" in packet.properties)) or "+" in name or "#" in name:
+        raise ValueError(f"{name!r} is not a topic name")
+    topic = encode_utf8(name)
     properties = _properties(packet.properties, v5, 3)
     if qos:
         return first_byte, b"".join(
