@@ -255,3 +255,27 @@ def test_a_revoked_subscriber_gets_nothing_more(iot: Any, dial: Any, tmp_path: P
     sender.publish(f"rv/{name}", b"not for you")
     assert receiver.disconnected.wait(WAIT_S)
     assert receiver.messages.empty()
+
+
+def test_thing_type_and_certificate_variables(iot: Any, dial: Any, tmp_path: Path) -> None:
+    thing_type = unique("type")
+    iot.create_thing_type(thingTypeName=thing_type)
+    name, credentials = make_device(iot, tmp_path, CONNECT_ANY, thing=False)
+    iot.create_thing(thingName=name, thingTypeName=thing_type)
+    iot.attach_thing_principal(thingName=name, principal=credentials.certificate_arn)
+    by_variables = {
+        "Effect": "Allow",
+        "Action": "iot:Subscribe",
+        "Resource": [
+            f"{ARN}:topicfilter/type/${{iot:Connection.Thing.ThingTypeName}}",
+            f"{ARN}:topicfilter/cn/${{iot:Certificate.Subject.CommonName}}",
+        ],
+    }
+    policy = unique("variables")
+    iot.create_policy(policyName=policy, policyDocument=policy_document(by_variables))
+    iot.attach_policy(policyName=policy, target=credentials.certificate_arn)
+    device = dial(name, credentials)
+    assert device.subscribe(f"type/{thing_type}") == [1]
+    assert device.subscribe("type/other") == [0x80]
+    assert device.subscribe("cn/AWS IoT Certificate") == [1]  # the subject AWS gives its own
+    assert device.subscribe("cn/someone") == [0x80]
