@@ -238,3 +238,14 @@ def test_retained_messages_survive_a_restart(tmp_path: Path) -> None:
         again.stop()
     finally:
         control.stop(home)
+
+
+def test_an_endpoint_that_cannot_start_leaves_the_emulator_serving(tmp_path: Path) -> None:
+    from zaws.emulator.process import start_mqtt_endpoint
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert start_mqtt_endpoint(tmp_path, port, 0, 10.0) is None  # logged, not raised
+    assert not (tmp_path / "mqtt.json").exists()
