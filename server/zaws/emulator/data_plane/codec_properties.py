@@ -186,10 +186,11 @@ def encode_properties(properties: Properties, packet: int) -> bytes:
 
 
 _IDENTIFIERS = {kind.name: kind.identifier for kind in KINDS}
+_PREFIXES = {kind.identifier: bytes((kind.identifier,)) for kind in KINDS}
 
 
 def _encode_one(kind: PropertyKind, value: Any) -> bytes:
-    identifier = bytes((kind.identifier,))
+    identifier = _PREFIXES[kind.identifier]
     data_type = kind.data_type
     if data_type == UTF8_PAIR:
         name, text = value
@@ -217,7 +218,8 @@ def decode_properties(body: bytes, pos: int, end: int, packet: int) -> tuple[Pro
         raise MalformedPacket("properties past the end of the packet")
     items: dict[str, PropertyValue] = {}
     while pos < stop:
-        identifier, pos = read_varint(body, pos, stop)
+        identifier = body[pos]  # a variable byte integer, but every defined one is < 0x80
+        pos += 1
         kind = BY_IDENTIFIER.get(identifier)
         if kind is None or packet not in kind.packets:
             raise MalformedPacket(f"property 0x{identifier:02x} is not allowed in this packet")
