@@ -193,14 +193,6 @@ def connect(
     return device
 
 
-def refused(device: Device) -> bool:
-    """The connection attempt ended without a successful CONNACK."""
-    try:
-        return device.disconnected.wait(WAIT_S) and not device.connected.is_set()
-    finally:
-        device.client.loop_stop()
-
-
 @pytest.fixture
 def endpoint(zaws_home: Path, emulator_url: str) -> Endpoint:
     return Endpoint.of(zaws_home)

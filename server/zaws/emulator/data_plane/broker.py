@@ -293,7 +293,7 @@ class Broker:
         except CertificateNotActive:
             connection = self.connections.get(session.client_id)
             if connection is not None:
-                connection.kick("AUTHORIZATION_FAILURE", 0x87)
+                connection.kick("AUTH_ERROR", 0x87)
             return False
 
     def send_to(self, session: Session, message: Outgoing) -> None:

@@ -4,8 +4,9 @@ A `Connection` reads packets off its `Link` (TLS stream or WebSocket), asks the 
 `Authorization` before acting, and leaves routing to the `Broker`. What AWS does, and so what this
 does (see docs/architecture.md and the data-plane note for the sources):
 - no CONNECT within the connect timeout, a malformed packet, keep-alive exceeded (1.5 x the
-  client's value; 0 is AWS's 30-minute idle limit): the connection is closed (MQTT 5: DISCONNECT
-  with the reason first, when the CONNECT was read);
+  client's value, which is not clamped to AWS's range, unconfirmed anyway, so a test can use 1 s;
+  0 is AWS's 30-minute idle limit): the connection is closed (MQTT 5: DISCONNECT with the reason
+  first, when the CONNECT was read);
 - CONNECT: a client id that is empty, over 128 bytes or starts with `$` is refused (CONNACK 0x02,
   MQTT 5 0x85); a certificate not ACTIVE or an iot:Connect not allowed: on MQTT 3.1.1 the socket
   is closed without a CONNACK, which is what devices see from AWS (the client learns nothing; `zaws
@@ -20,6 +21,10 @@ does (see docs/architecture.md and the data-plane note for the sources):
   all (as AWS documents), on MQTT 5 granted as 1;
 - a certificate deactivated, revoked or deleted while connected: the next packet closes the
   connection (the broker's deliveries check it too).
+The reason a connection ended is AWS's lifecycle `disconnectReason`: CLIENT_INITIATED_DISCONNECT,
+CONNECTION_LOST, DUPLICATE_CLIENTID, MQTT_KEEP_ALIVE_TIMEOUT, FORBIDDEN_ACCESS (a refused
+PUBLISH), AUTH_ERROR (the certificate no longer active), CLIENT_ERROR (bad input),
+SERVER_INITIATED_DISCONNECT (the emulator stopping).
 """
 
 from __future__ import annotations
@@ -189,7 +194,7 @@ class Connection:
             # PUBREC, PUBREL, PUBCOMP: the broker never sends QoS 2, so nothing to do
         except CertificateNotActive as err:
             log.info("mqtt %s: closed: %s", self.client_id, err)
-            raise Closing("AUTHORIZATION_FAILURE", NOT_AUTHORIZED) from None
+            raise Closing("AUTH_ERROR", NOT_AUTHORIZED) from None
 
     def check_certificate(self) -> None:
         assert self.authorization is not None
@@ -247,7 +252,7 @@ class Connection:
         log.info("mqtt %s: connection refused: %s", self.client_id, why)
         if self.level == codec.MQTT_5:
             self.send(codec.Connack(False, mqtt5_code))
-        raise Closing("AUTHORIZATION_FAILURE")
+        raise Closing("AUTH_ERROR")
 
     def on_publish(self, publish: codec.Publish) -> None:
         assert self.authorization is not None
@@ -264,13 +269,13 @@ class Connection:
             raise Closing("CLIENT_ERROR", PACKET_TOO_LARGE)
         if publish.retain and topic.startswith("$"):
             log.info("mqtt %s: publish refused: RETAIN on reserved topic %s", self.client_id, topic)
-            raise Closing("AUTHORIZATION_FAILURE", NOT_AUTHORIZED)
+            raise Closing("FORBIDDEN_ACCESS", NOT_AUTHORIZED)
         decision = self.authorization.publish(topic)
         if decision.allowed and publish.retain:
             decision = self.authorization.retain_publish(topic)
         if not decision.allowed:
             log.info("mqtt %s: publish refused: %s", self.client_id, decision.refusal())
-            raise Closing("AUTHORIZATION_FAILURE", NOT_AUTHORIZED)
+            raise Closing("FORBIDDEN_ACCESS", NOT_AUTHORIZED)
         self.broker.published(self, topic, publish.payload, publish.qos, publish.retain)
         if publish.qos == 1 and publish.packet_id is not None:
             self.send(codec.Puback(publish.packet_id))
