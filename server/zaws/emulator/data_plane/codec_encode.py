@@ -124,6 +124,8 @@ def _encode_connect(packet: Connect, v5: bool) -> tuple[int, bytes]:
 def _encode_connack(packet: Connack, v5: bool) -> tuple[int, bytes]:
     if not v5 and not 0 <= packet.reason_code <= 5:
         raise ValueError(f"MQTT 3.1.1 has no CONNACK return code {packet.reason_code}")
+    if packet.session_present and packet.reason_code:
+        raise ValueError("a CONNACK refusing the connection has no session present")
     head = bytes((packet.session_present, packet.reason_code))
     return 0x20, head + _properties(packet.properties, v5, 2)
 
