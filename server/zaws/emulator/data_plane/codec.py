@@ -17,7 +17,7 @@ several, a SUBSCRIBE exactly one). On MQTT 3.1.1 every packet's properties are e
 
 from __future__ import annotations
 
-from zaws.emulator.data_plane.codec_decode import Packet, decode_connect, decode_packet
+from zaws.emulator.data_plane.codec_decode import decode_connect, decode_packet
 from zaws.emulator.data_plane.codec_encode import encode
 from zaws.emulator.data_plane.codec_errors import (
     MALFORMED_PACKET,
@@ -36,6 +36,7 @@ from zaws.emulator.data_plane.codec_packets import (
     Connack,
     Connect,
     Disconnect,
+    Packet,
     Pingreq,
     Pingresp,
     Puback,

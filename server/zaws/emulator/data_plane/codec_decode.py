@@ -24,6 +24,7 @@ from zaws.emulator.data_plane.codec_packets import (
     Connack,
     Connect,
     Disconnect,
+    Packet,
     Pingreq,
     Pingresp,
     Puback,
@@ -45,24 +46,6 @@ from zaws.emulator.data_plane.codec_properties import (
 )
 from zaws.emulator.data_plane.codec_topics import is_valid_topic_filter
 from zaws.emulator.data_plane.codec_wire import read_binary, read_u16, read_utf8, unpack_u16
-
-Packet = (
-    Connect
-    | Connack
-    | Publish
-    | Puback
-    | Pubrec
-    | Pubrel
-    | Pubcomp
-    | Subscribe
-    | Suback
-    | Unsubscribe
-    | Unsuback
-    | Pingreq
-    | Pingresp
-    | Disconnect
-    | Auth
-)
 
 CONNECT = 1
 # The packet types each side may send (spec 2.1.2); anything else from that side is an error.

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from zaws.emulator.data_plane.codec_decode import SUBACK_311_CODES, Packet
+from zaws.emulator.data_plane.codec_decode import SUBACK_311_CODES
 from zaws.emulator.data_plane.codec_packets import (
     MQTT_5,
     MQTT_311,
@@ -18,6 +18,7 @@ from zaws.emulator.data_plane.codec_packets import (
     Connack,
     Connect,
     Disconnect,
+    Packet,
     Pingreq,
     Pingresp,
     Puback,
