@@ -13,6 +13,10 @@ Properties are MQTT 5's, named as in the spec in snake_case ("session_expiry_int
 "user_property"...). Two may occur more than once and are always tuples: "user_property" (a tuple of
 (name, value) pairs, in order) and "subscription_identifier" (a tuple of ints: a PUBLISH may carry
 several, a SUBSCRIBE exactly one). On MQTT 3.1.1 every packet's properties are empty.
+
+Import from here; the parts are helpers: `codec_packets` (the dataclasses), `codec_properties`,
+`codec_wire` (MQTT's data types), `codec_decode`, `codec_encode`, `codec_errors`, `codec_topics`.
+This module frames the byte stream into packets (`PacketReader`).
 """
 
 from __future__ import annotations
