@@ -19,6 +19,7 @@ import { copyCertArn, copyName, revealResources } from './commands/thingActions'
 import { removeThings } from './commands/removeThings';
 import { revokeCertificate } from './commands/revokeCertificate';
 import { activateCertificate } from './commands/activateCertificate';
+import { rotateCertificates } from './commands/rotateCertificates';
 import { Problem } from './commands/shared';
 import { LENS_COMMANDS, lensArgs } from './core/protocol';
 import { jobOf, projectUriOf, selectedThings, thingOf } from './tree/nodes';
@@ -67,6 +68,11 @@ export function commandTable(deps: Deps, extra: { showLog: () => void; restartSe
       return removeThings(deps, chosen.projectUri, chosen.things.map((t) => t.name));
     }),
     'zaws.thing.revokeCertificate': (node) => run('Revoking the certificate', () => revokeCertificate(deps, projectUriOf(node) ?? '', thingArg(node))),
+    'zaws.thing.rotateCertificate': (node, selection) => run('Rotating certificates', () => {
+      const chosen = selectedThings(node, selection);
+      if (!chosen) throw new Problem('Run this command from a thing in the Zerynth AWS view.');
+      return rotateCertificates(deps, chosen.projectUri, chosen.things);
+    }),
     'zaws.thing.activateCertificate': (node) => run('Activating the certificate', () => activateCertificate(deps, projectUriOf(node) ?? '', thingArg(node))),
     [LENS_COMMANDS.switchActiveThing]: (...args) => run('Setting the active thing', () => setActiveThing(deps, lensArgs(args).projectUri)),
     [LENS_COMMANDS.addThings]: (...args) => run('Adding things', () => addThings(deps, lensArgs(args).projectUri)),

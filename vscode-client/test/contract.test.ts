@@ -15,6 +15,7 @@ import { cleanup } from '../src/commands/cleanup';
 import { removeThings } from '../src/commands/removeThings';
 import { DEACTIVATE_LABEL, revokeCertificate } from '../src/commands/revokeCertificate';
 import { activateCertificate } from '../src/commands/activateCertificate';
+import { KEEP_OLD_LABEL, rotateCertificates } from '../src/commands/rotateCertificates';
 import { createPolicy } from '../src/commands/createPolicy';
 import { createProject } from '../src/commands/createProject';
 import { setActiveThing } from '../src/commands/setActiveThing';
@@ -22,7 +23,7 @@ import { startFota } from '../src/commands/startFota';
 import { fotaSetup } from '../src/commands/fotaSetup';
 import { cancelJob, deleteJob, describeJob, verifyJob } from '../src/commands/fotaJobs';
 import { ErrorCodes, ErrorKinds, FOTA_JOBS_CHANGED, LENS_COMMANDS, LONG_METHODS, METHODS, THINGS_CHANGED, type Method } from '../src/core/protocol';
-import { activeThing, added, certificateChanged, created, fotaStarted, jobDetails, jobSummary, P, plan, removeAnswer, setupDone, thingList, things, verification } from './commands/answers';
+import { activeThing, added, certificateChanged, created, fotaStarted, jobDetails, jobSummary, P, plan, removeAnswer, rotated, setupDone, thingList, things, verification } from './commands/answers';
 import { fakeDeps, type Sent } from './commands/fakes';
 
 interface ContentDescriptor {
@@ -137,6 +138,8 @@ test("the fake server's answers are valid results, so the client reads fields th
   checkResult('zaws/removeThings', removeAnswer(['dev_0', 'dev_1'], true, { kept: { dev_1: 'made by another zaws project' }, activeThingRemoved: true }));
   checkResult('zaws/setCertificateStatus', certificateChanged('dev_0', 'REVOKED'));
   checkResult('zaws/setCertificateStatus', certificateChanged('dev_0', 'ACTIVE', 'INACTIVE'));
+  checkResult('zaws/rotateCertificates', rotated(['dev_0', 'dev_1']));
+  checkResult('zaws/rotateCertificates', rotated(['dev_0'], true, { resumed: true, certificatesToReview: 2 }));
   checkResult('zaws/cleanup', { projectUri: P, confirmed: false, plan });
   checkResult('zaws/cleanup', { projectUri: P, confirmed: true, done: { project: '/ws/blink', thingsDeleted: ['dev_0'], certificatesDeleted: 1, thingsKept: [], certificatesToReview: 0, localPathsRemoved: [] } });
   checkResult('zaws/startFota', fotaStarted('fota-dev_1-1', ['dev_1']));
@@ -184,6 +187,7 @@ test('every request the commands send is valid against the contract', async () =
       'zaws/deleteFotaJob': (p) => ({ jobId: p.jobId, existed: true, forgottenByProject: true }),
       'zaws/removeThings': (p) => removeAnswer(p.thingNames, p.confirm),
       'zaws/setCertificateStatus': (p) => certificateChanged(p.thingName, p.status),
+      'zaws/rotateCertificates': (p) => rotated(p.thingNames, p.keepOld),
     },
   });
   await createProject(deps);
@@ -209,6 +213,10 @@ test('every request the commands send is valid against the contract', async () =
   ui.chooseAnswer = (labels) => labels.find((l) => l === DEACTIVATE_LABEL);
   await revokeCertificate(deps, P, things(3)[2]!);
   await activateCertificate(deps, P, { ...things(3)[2]!, certificateStatus: 'INACTIVE' });
+  ui.chooseAnswer = (labels) => labels[0];
+  await rotateCertificates(deps, P, [{ ...things(3)[0]!, certificateStatus: 'REVOKED' }]);
+  ui.chooseAnswer = (labels) => labels.find((l) => l === KEEP_OLD_LABEL);
+  await rotateCertificates(deps, P, things(3).slice(1));
   await cleanup(deps);
   assert.equal(ui.unused, 0);
   const methods = new Set(api.sent.map((s) => s.method));
@@ -223,4 +231,6 @@ test('the contract check catches a wrong param', () => {
   assert.throws(() => checkParams({ method: 'zaws/cancelFotaJob', params: { jobId: '' }, hadToken: false, hadProgress: false }), /jobId/);
   assert.throws(() => checkParams({ method: 'zaws/removeThings', params: { projectUri: P, thingNames: [] }, hadToken: false, hadProgress: false }), /thingNames/);
   assert.throws(() => checkParams({ method: 'zaws/setCertificateStatus', params: { projectUri: P, thingName: 'dev_0', status: 'DELETED' }, hadToken: false, hadProgress: false }), /status/);
+  assert.throws(() => checkParams({ method: 'zaws/rotateCertificates', params: { projectUri: P, thingNames: [] }, hadToken: false, hadProgress: false }), /thingNames/);
+  assert.throws(() => checkParams({ method: 'zaws/rotateCertificates', params: { projectUri: P, thingNames: ['dev_0'], keepOld: 'yes' }, hadToken: false, hadProgress: false }), /keepOld/);
 });

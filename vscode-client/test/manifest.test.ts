@@ -81,7 +81,7 @@ function shownOn(when: string, viewItem: string): boolean {
   });
 }
 
-test('a thing row offers Set Active, Revoke and Activate only when they can work', () => {
+test('a thing row offers Set Active, Revoke and Activate only when they can work, Rotate and Remove always', () => {
   const items = manifest.contributes.menus['view/item/context'];
   const commandsOn = (viewItem: string) => new Set(items.filter((i) => shownOn(i.when, viewItem)).map((i) => i.command));
   for (const row of ['zaws.thing', 'zaws.thing.active', 'zaws.thing.revoked', 'zaws.thing.inactive']) {
@@ -90,6 +90,8 @@ test('a thing row offers Set Active, Revoke and Activate only when they can work
     assert.equal(on.has('zaws.thing.revokeCertificate'), row !== 'zaws.thing.revoked', `Revoke Certificate on ${row}`);
     assert.equal(on.has('zaws.thing.activateCertificate'), row === 'zaws.thing.inactive', `Activate Certificate on ${row}`);
     assert.ok(on.has('zaws.thing.remove'), `Remove Thing on ${row}`);
+    assert.ok(on.has('zaws.thing.rotateCertificate'), `Rotate Certificate on ${row}`);
   }
   assert.ok(!commandsOn('zaws.project').has('zaws.thing.remove'));
+  assert.ok(!commandsOn('zaws.project').has('zaws.thing.rotateCertificate'));
 });

@@ -13,10 +13,10 @@ export const REVOKE_LABEL = 'Revoke';
 export const DEACTIVATE_LABEL = 'Deactivate (reversible)';
 
 export async function revokeCertificate(deps: Deps, projectUri: string, thing: ThingInfo): Promise<CertificateStatusChanged | undefined> {
-  if (thing.certificateStatus === 'REVOKED') throw new Problem(`The certificate of ${thing.name} is revoked already: remove the thing and add another.`);
+  if (thing.certificateStatus === 'REVOKED') throw new Problem(`The certificate of ${thing.name} is revoked already: Rotate Certificate gives the thing a new one.`);
   const labels = thing.certificateStatus === 'INACTIVE' ? [REVOKE_LABEL] : [REVOKE_LABEL, DEACTIVATE_LABEL];
   const detail = [
-    `Revoking is final: AWS never lets a revoked certificate become active again. A device using it can no longer connect, and ${thing.name} would need a new certificate (remove it and add another).`,
+    `Revoking is final: AWS never lets a revoked certificate become active again. A device using it can no longer connect, and ${thing.name} would need a new certificate (Rotate Certificate).`,
     thing.certificateStatus === 'INACTIVE' ? `It is deactivated now.` : 'Deactivating also stops the device from connecting, and Activate Certificate undoes it.',
     thing.active ? `${thing.name} is the project's active thing: the firmware built with it will not connect either.` : undefined,
   ].filter(Boolean).join('\n\n');

@@ -151,6 +151,32 @@ export interface CertificateStatusChanged {
   status: CertificateStatus;
 }
 
+export interface RotateCertificatesParams extends WorkDoneParams {
+  projectUri: ProjectUri;
+  /** At least one; each a thing of the project. */
+  thingNames: string[];
+  /** Leave the old certificates ACTIVE (retired later with `zaws retire-old-certificate`). */
+  keepOld?: boolean;
+}
+
+export interface CertificateRotated {
+  thingName: string;
+  newCertArn: string;
+  oldCertArn: string;
+  /** False: the old certificate is still in AWS (keepOld); `zaws retire-old-certificate` deletes it. */
+  oldRetired: boolean;
+}
+
+export interface CertificatesRotated {
+  projectUri: ProjectUri;
+  project: string;
+  rotated: CertificateRotated[];
+  /** The call finished a rotation a crash interrupted. */
+  resumed: boolean;
+  /** Certificates that may have been made without their key being saved (a lost answer); review with `zaws orphan-certificates`. */
+  certificatesToReview: number;
+}
+
 export type CleanupAnswer =
   | { projectUri: ProjectUri; confirmed: false; plan: CleanupPlan }
   | { projectUri: ProjectUri; confirmed: true; done: CleanupDone };
@@ -373,6 +399,7 @@ export interface RequestMap {
   'zaws/cleanup': { params: CleanupParams; result: CleanupAnswer };
   'zaws/removeThings': { params: RemoveThingsParams; result: RemoveThingsAnswer };
   'zaws/setCertificateStatus': { params: SetCertificateStatusParams; result: CertificateStatusChanged };
+  'zaws/rotateCertificates': { params: RotateCertificatesParams; result: CertificatesRotated };
   'zaws/startFota': { params: StartFotaParams; result: FotaStarted };
   'zaws/listThings': { params: ListThingsParams; result: ThingList };
   'zaws/createPolicy': { params: CreatePolicyParams; result: PolicyCreated };
@@ -395,6 +422,7 @@ export const METHODS: readonly Method[] = [
   'zaws/cleanup',
   'zaws/removeThings',
   'zaws/setCertificateStatus',
+  'zaws/rotateCertificates',
   'zaws/startFota',
   'zaws/listThings',
   'zaws/createPolicy',
@@ -407,7 +435,7 @@ export const METHODS: readonly Method[] = [
 ];
 
 /** Methods that report work-done progress (a `workDoneToken` param): `x-long` in the contract. */
-export const LONG_METHODS: readonly Method[] = ['zaws/addThings', 'zaws/cleanup', 'zaws/removeThings'];
+export const LONG_METHODS: readonly Method[] = ['zaws/addThings', 'zaws/cleanup', 'zaws/removeThings', 'zaws/rotateCertificates'];
 
 /** Server -> client: a project's things changed (by a request, or by the CLI in a terminal). */
 export const THINGS_CHANGED = 'zaws/thingsChanged';

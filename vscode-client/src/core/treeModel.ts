@@ -52,7 +52,7 @@ export function thingLook(thing: ThingInfo): RowLook {
   const tooltip = [
     `${thing.name}${thing.index !== null ? ` (#${thing.index})` : ''}${thing.active ? ', the active thing' : ''}`,
     thing.certArn ? `certificate: ${thing.certArn}` : undefined,
-    thing.certificateStatus === 'REVOKED' ? 'certificate revoked: a device with it can no longer connect (final); remove the thing and add another' : undefined,
+    thing.certificateStatus === 'REVOKED' ? 'certificate revoked: a device with it can no longer connect (final); Rotate Certificate gives the thing a new one' : undefined,
     thing.certificateStatus === 'INACTIVE' ? 'certificate deactivated: a device with it cannot connect until Activate Certificate' : undefined,
     remote ? `remote: ${remote}` : undefined,
   ].filter(Boolean).join('\n');

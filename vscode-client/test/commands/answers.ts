@@ -1,5 +1,5 @@
 /** Server answers shaped like the real server's (see src/core/protocol.ts), for the fake Api. */
-import type { ActiveThing, CertificateStatus, CertificateStatusChanged, CleanupPlan, RemovalPlan, RemoveThingsAnswer, FotaJobDetails, FotaJobSummary, FotaSetupDone, FotaStarted, FotaVerification, ProjectCreated, ThingInfo, ThingList, ThingsAdded } from '../../src/core/protocol';
+import type { ActiveThing, CertificatesRotated, CertificateStatus, CertificateStatusChanged, CleanupPlan, RemovalPlan, RemoveThingsAnswer, FotaJobDetails, FotaJobSummary, FotaSetupDone, FotaStarted, FotaVerification, ProjectCreated, ThingInfo, ThingList, ThingsAdded } from '../../src/core/protocol';
 
 export const P = 'file:///ws/blink';
 
@@ -129,4 +129,20 @@ export function removeAnswer(names: string[], confirm: boolean | undefined, opti
 
 export function certificateChanged(thingName: string, status: CertificateStatus, previousStatus = 'ACTIVE'): CertificateStatusChanged {
   return { projectUri: P, project: '/ws/blink', thingName, certificateId: 'ab'.repeat(32), previousStatus, status };
+}
+
+/** What zaws/rotateCertificates answers: a new certificate for each thing named, the old one retired unless keepOld. */
+export function rotated(names: string[], keepOld = false, options: { resumed?: boolean; certificatesToReview?: number } = {}): CertificatesRotated {
+  return {
+    projectUri: P,
+    project: '/ws/blink',
+    rotated: names.map((thingName, i) => ({
+      thingName,
+      newCertArn: `arn:aws:iot:us-east-1:123456789012:cert/new${i}`,
+      oldCertArn: `arn:aws:iot:us-east-1:123456789012:cert/${i}`,
+      oldRetired: !keepOld,
+    })),
+    resumed: options.resumed ?? false,
+    certificatesToReview: options.certificatesToReview ?? 0,
+  };
 }

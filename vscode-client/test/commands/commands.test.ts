@@ -16,8 +16,9 @@ import { copyCertArn, revealResources } from '../../src/commands/thingActions';
 import { removeThings } from '../../src/commands/removeThings';
 import { DEACTIVATE_LABEL, REVOKE_LABEL, revokeCertificate } from '../../src/commands/revokeCertificate';
 import { activateCertificate } from '../../src/commands/activateCertificate';
+import { KEEP_OLD_LABEL, ROTATE_LABEL, rotateCertificates, rotatedText } from '../../src/commands/rotateCertificates';
 import { selectedThings, type ProjectNode, type ThingNode } from '../../src/tree/nodes';
-import { activeThing, added, certificateChanged, created, fotaStarted, jobDetails, jobSummary, P, plan, removeAnswer, setupDone, thingList, things, verification } from './answers';
+import { activeThing, added, certificateChanged, created, fotaStarted, jobDetails, jobSummary, P, plan, removeAnswer, rotated, setupDone, thingList, things, verification } from './answers';
 import { fakeDeps, settle } from './fakes';
 
 test('create project: name, folder, endpoint, policy; then the tree refreshes', async () => {
@@ -429,4 +430,58 @@ test('the Set Active Thing pick names the things whose certificate is stopped', 
   });
   await setActiveThing(deps);
   assert.deepEqual(api.sent.at(-1)?.params, { projectUri: P, thingName: 'dev_2' });
+});
+
+test('rotate a certificate: the modal says what happens and offers to keep the old one; Rotate sends no keepOld, under cancellable progress', async () => {
+  const { deps, ui, api, views } = fakeDeps({
+    responders: {
+      'zaws/rotateCertificates': (p, options) => {
+        options.onProgress?.({ kind: 'report', message: 'dev_1', percentage: 100 });
+        return rotated(p.thingNames, p.keepOld);
+      },
+    },
+  });
+  ui.chooseAnswer = (labels) => labels.find((l) => l === ROTATE_LABEL);
+  await rotateCertificates(deps, P, [things(3)[1]!]);
+  assert.equal(ui.choices[0]?.message, 'Rotate the certificate of dev_1 in blink?');
+  assert.deepEqual(ui.choices[0]?.labels, [ROTATE_LABEL, KEEP_OLD_LABEL]);
+  const detail = ui.choices[0]?.detail ?? '';
+  assert.match(detail, /^dev_1 gets a new private key and certificate/);
+  assert.match(detail, /Then the old certificate is deactivated and deleted/);
+  assert.doesNotMatch(detail, /revoked|active thing/);
+  assert.deepEqual(api.sent.map((s) => s.params), [{ projectUri: P, thingNames: ['dev_1'] }]);
+  assert.equal(api.sent[0]?.hadToken, true, 'the progress Cancel button reaches the request');
+  assert.equal(api.sent[0]?.hadProgress, true);
+  assert.deepEqual(ui.progressTitles, ['Rotating the certificate of dev_1 in blink']);
+  assert.deepEqual(ui.progressSteps, [{ message: '1/1 · dev_1', increment: 100 }]);
+  assert.deepEqual(views.refreshed, [P]);
+  assert.deepEqual(ui.infos, ['Rotated the certificate of dev_1; the old one is deleted.']);
+});
+
+test('rotate several, keeping the old certificates: keepOld: true; the modal names the revoked and the active thing; dismissed sends nothing', async () => {
+  const { deps, ui, api, views } = fakeDeps({ responders: { 'zaws/rotateCertificates': (p) => rotated(p.thingNames, p.keepOld) } });
+  const list = things(3);
+  ui.chooseAnswer = () => undefined;
+  assert.equal(await rotateCertificates(deps, P, [list[1]!]), undefined);
+  assert.equal(api.sent.length, 0);
+  assert.deepEqual(views.refreshed, []);
+  ui.chooseAnswer = (labels) => labels.find((l) => l === KEEP_OLD_LABEL);
+  await rotateCertificates(deps, P, [list[0]!, { ...list[2]!, certificateStatus: 'REVOKED' }]);
+  assert.equal(ui.choices[1]?.message, 'Rotate the certificates of 2 things in blink?');
+  const detail = ui.choices[1]?.detail ?? '';
+  assert.match(detail, /^Each of dev_0, dev_2 gets a new private key/);
+  assert.match(detail, /The certificate of dev_2 is revoked: with the new one, it can connect and be made active again\./);
+  assert.match(detail, /dev_0 is the project's active thing: the key and certificate at the project's top level follow\./);
+  assert.deepEqual(api.sent[0]?.params, { projectUri: P, thingNames: ['dev_0', 'dev_2'], keepOld: true });
+  assert.deepEqual(ui.progressTitles, ['Rotating the certificates of 2 things in blink']);
+  assert.deepEqual(ui.infos, ['Rotated the certificates of dev_0, dev_2; the old ones are kept until zaws retire-old-certificate.']);
+  await assert.rejects(rotateCertificates(deps, P, []), /Select the things/);
+});
+
+test('the rotation notification says what was resumed, kept and left to review', () => {
+  const mixed = rotated(['dev_0', 'dev_1']);
+  mixed.rotated[1]!.oldRetired = false;
+  assert.equal(rotatedText({ ...mixed, resumed: true, certificatesToReview: 1 }),
+    'Finished rotating the certificates of dev_0, dev_1; the old ones deleted, but for dev_1 (kept until zaws retire-old-certificate); 1 certificate to review with zaws orphan-certificates.');
+  assert.equal(rotatedText(rotated([])), 'No certificate was rotated.');
 });

@@ -33,7 +33,7 @@ test('a revoked or deactivated thing is shown as such and is not offered Set Act
   assert.equal(revoked.icon, 'error');
   assert.equal(revoked.iconColor, 'problemsErrorIcon.foreground');
   assert.equal(revoked.contextValue, 'zaws.thing.revoked');
-  assert.match(revoked.tooltip, /certificate revoked: .*final/);
+  assert.match(revoked.tooltip, /certificate revoked: .*final.*Rotate Certificate/, 'the row says what makes it work again');
   const inactive = thingLook(thing(4, { certificateStatus: 'INACTIVE' }));
   assert.equal(inactive.description, 'certificate deactivated');
   assert.equal(inactive.icon, 'debug-pause');
