@@ -83,14 +83,15 @@ export class ThingsCache {
 
 /**
  * The remote status known for a thing is carried over, unless zaws changed the thing's certificate
- * since (revoked, deactivated, activated): then what AWS said before is stale.
+ * since (revoked, deactivated, activated, or rotated to another one): then what AWS said before is
+ * stale.
  */
 function withKnownRemote(things: ThingInfo[], before: Loaded | undefined): ThingInfo[] {
   if (!before || !('things' in before) || !before.things.some((t) => t.remote)) return things;
   const known = new Map(before.things.filter((t) => t.remote).map((t) => [t.name, t]));
   return things.map((t) => {
     const old = known.get(t.name);
-    if (t.remote || !old || (old.certificateStatus ?? null) !== (t.certificateStatus ?? null)) return t;
+    if (t.remote || !old || old.certArn !== t.certArn || (old.certificateStatus ?? null) !== (t.certificateStatus ?? null)) return t;
     return { ...t, remote: old.remote };
   });
 }

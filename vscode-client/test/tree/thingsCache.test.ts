@@ -118,3 +118,21 @@ test('a thing whose certificate zaws changed since the check loses its stale rem
   assert.deepEqual(loaded.things.map((x) => [x.certificateStatus, x.remote]), [['REVOKED', null], [null, { thingExists: true, certificateStatus: 'ACTIVE' }]]);
   cache.forgetAll();
 });
+
+test('a thing whose certificate was rotated since the check loses its stale remote status', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  let rotated = false;
+  const cache = new ThingsCache((_uri, remote) => Promise.resolve([
+    { ...thing('a_0'), certArn: rotated ? 'arn:new' : 'arn:old', remote: remote ? { thingExists: true, certificateStatus: 'ACTIVE' } : null },
+    { ...thing('a_1'), certArn: 'arn:other', remote: remote ? { thingExists: true, certificateStatus: 'ACTIVE' } : null },
+  ]), String, () => undefined, 10);
+  await cache.checkRemote(P);
+  rotated = true;
+  cache.reload(P);
+  t.mock.timers.tick(10);
+  await flush();
+  const loaded = cache.get(P);
+  assert.ok(loaded && 'things' in loaded);
+  assert.deepEqual(loaded.things.map((x) => [x.certArn, x.remote]), [['arn:new', null], ['arn:other', { thingExists: true, certificateStatus: 'ACTIVE' }]]);
+  cache.forgetAll();
+});
