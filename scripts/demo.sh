@@ -42,6 +42,14 @@ PY
 step "A FOTA job for sensor_2 from a sample firmware file (link -J format), then verified" \
     zaws iot-fota-start sensor_2 "$demo/firmware.json" s3://zaws-demo-firmware zaws-demo-fota-role \
     --duration 900 --project "$project"
+printf '\n\033[1;36m== %s\033[0m\n' "A device talks over MQTT: sensor_2 publishes with its own certificate, you watch as your AWS identity"
+zaws mqtt subscribe "$project" 'sensor_2/#' --count 1 --for 60 > "$demo/watch.log" 2>&1 &
+watcher=$!
+for _ in $(seq 300); do grep -q "waiting for messages" "$demo/watch.log" && break; sleep 0.1; done
+echo "\$ zaws mqtt publish $project sensor_2/samples '{\"temp\": 21.5}' --thing sensor_2"
+zaws mqtt publish "$project" sensor_2/samples '{"temp": 21.5}' --thing sensor_2
+wait "$watcher"
+cat "$demo/watch.log"
 step "The things, as the project and AWS see them" \
     zaws list-things "$project" --remote
 step "The FOTA jobs started from the project" \
