@@ -10,8 +10,9 @@
  * context menu; Select AWS Profile and Region (a profile of a temporary AWS config file, without
  * credentials) and back with Use Local Emulator; the code lens and diagnostics on a broken
  * thing.conf.json; Remove Thing from a row and on two selected rows (modal plan); Revoke Certificate
- * (the row marked revoked, without Set Active), Deactivate and Activate Certificate; Clean Up
- * Project through the modal confirmation; a project with 1,000 things
+ * (the row marked revoked, without Set Active), Deactivate and Activate Certificate; Rotate
+ * Certificate on the revoked row (its row working again, the old certificate deleted) and on two
+ * selected rows keeping the old certificates; Clean Up Project through the modal confirmation; a project with 1,000 things
  * (records written by zaws's code, see fleet_project.py) shown soon after they change on disk, the
  * last one reached by typing in the tree and made active from its row.
  */
@@ -66,6 +67,9 @@ export function scenario(wb: Workbench, workspace: string, userSettingsFile: str
   let thingJobId = '';
   /** The row of label `label` whose description matches `description` (thing and execution rows share labels). */
   const rowWith = (label: string, description: RegExp) => wb.treeRow(label).filter({ has: page.locator('.label-description', { hasText: description }) });
+  const thingDir = (name: string) => join(projectDir, '.aws_things_resources', name);
+  /** A thing's record (its thing.conf.json) as zaws wrote it. */
+  const thingRecord = async (name: string) => JSON.parse(await readFile(join(thingDir(name), 'thing.conf.json'), 'utf8')) as Record<string, unknown>;
   const userSettings = async () => JSON.parse(await readFile(userSettingsFile, 'utf8')) as Record<string, unknown>;
   /** The rows right under the tree row labelled `label`, once it is expanded and they are shown. */
   const childrenOf = async (label: string): Promise<{ label: string; description: string }[]> => {
@@ -491,6 +495,66 @@ export function scenario(wb: Workbench, workspace: string, userSettingsFile: str
         await row.locator('.action-label[aria-label="Set Active"]').waitFor({ state: 'attached' });
         expect((await row.locator('.action-label[aria-label="Activate Certificate"]').count()) === 0, 'Activate Certificate is gone from the active again row');
         await wb.screenshot('certificate-activated');
+      },
+    },
+    {
+      name: "Rotate Certificate on the revoked thing's row: a modal says what happens; a new certificate, the old one deleted, the row no longer revoked",
+      async run() {
+        await wb.clearNotifications();
+        const name = `${BASE}_0`;
+        const before = await thingRecord(name);
+        await wb.contextMenu(wb.treeRow(name), 'Rotate Certificate');
+        const dialog = wb.dialog();
+        await dialog.waitFor();
+        const text = (await dialog.textContent()) ?? '';
+        expect(text.includes(`Rotate the certificate of ${name} in blink?`) && text.includes('Then the old certificate is deleted in AWS.') && text.includes(`The certificate of ${name} is revoked`),
+          `the confirmation says what happens: ${text}`);
+        await dialog.locator('.dialog-buttons .monaco-button', { hasText: /^Rotate$/ }).waitFor();
+        expect((await dialog.locator('.dialog-buttons .monaco-button', { hasText: /keep old/ }).count()) === 0, 'a revoked certificate is not offered to be kept active');
+        await wb.screenshot('rotate-confirmation');
+        await dialog.locator('.dialog-buttons .monaco-button', { hasText: /^Rotate$/ }).click();
+        await wb.waitNotification(`New certificate for ${name}; old one deleted.`);
+        const row = wb.treeRow(name);
+        await row.locator('.label-description', { hasText: /revoked/ }).waitFor({ state: 'detached' });
+        await row.locator('.action-label[aria-label="Set Active"]').waitFor({ state: 'attached' });
+        expect((await row.locator('.codicon-error').count()) === 0, 'the rotated thing has no error icon');
+        const after = await thingRecord(name);
+        expect(typeof after.cert_arn === 'string' && after.cert_arn !== before.cert_arn && after.certificate_status === undefined && after.previous_cert_arn === undefined,
+          `the record names the new certificate only: ${JSON.stringify(after)}`);
+        await expectGone(join(thingDir(name), 'certificate.pem.crt.previous'));
+        const editor = await page.locator('.part.editor').boundingBox();
+        if (editor) await page.mouse.move(editor.x + editor.width / 2, editor.y + editor.height / 2);
+        await wb.screenshot('certificate-rotated');
+      },
+    },
+    {
+      name: 'Rotate Certificate on two selected rows, keeping the old certificates: both get new ones, the active thing\'s top-level copies follow',
+      async run() {
+        await wb.clearNotifications();
+        const names = [`${BASE}_1`, `${BASE}_2`];
+        const before = await Promise.all(names.map(thingRecord));
+        await wb.treeRow(names[0]!).click();
+        await wb.treeRow(names[1]!).click({ modifiers: ['Control'] });
+        for (const n of names) await wb.treeRow(n).and(page.locator('[aria-selected="true"]')).waitFor();
+        await wb.contextMenu(wb.treeRow(names[1]!), 'Rotate Certificate');
+        const dialog = wb.dialog();
+        await dialog.waitFor();
+        const text = (await dialog.textContent()) ?? '';
+        expect(text.includes('Rotate the certificates of 2 things in blink?') && text.includes(`Each of ${names.join(', ')} gets a new private key`) && text.includes(`${names[1]!} is the project's active thing`),
+          `the confirmation names both and the active one: ${text}`);
+        await wb.screenshot('rotate-two-confirmation');
+        await dialog.locator('.dialog-buttons .monaco-button', { hasText: /^Rotate, keep old certificate active$/ }).click();
+        await wb.waitNotification(`New certificates for ${names.join(', ')}; old ones kept.`);
+        await wb.treeRow(names[1]!).locator('.label-description', { hasText: /^active$/ }).waitFor();
+        for (const [i, n] of names.entries()) {
+          const after = await thingRecord(n);
+          expect(typeof after.cert_arn === 'string' && after.cert_arn !== before[i]!.cert_arn && after.previous_cert_arn === before[i]!.cert_arn,
+            `${n}'s record names the new certificate and the kept one: ${JSON.stringify(after)}`);
+          await access(join(thingDir(n), 'certificate.pem.crt.previous'));
+        }
+        const [top, active] = await Promise.all([readFile(join(projectDir, 'certificate.pem.crt'), 'utf8'), readFile(join(thingDir(names[1]!), 'certificate.pem.crt'), 'utf8')]);
+        expect(top === active, "the project's top-level certificate is the active thing's new one");
+        await wb.screenshot('certificates-rotated-two');
       },
     },
     {

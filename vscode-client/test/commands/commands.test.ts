@@ -455,7 +455,7 @@ test('rotate a certificate: the modal says what happens and offers to keep the o
   assert.deepEqual(ui.progressTitles, ['Rotating the certificate of dev_1 in blink']);
   assert.deepEqual(ui.progressSteps, [{ message: '1/1 · dev_1', increment: 100 }]);
   assert.deepEqual(views.refreshed, [P]);
-  assert.deepEqual(ui.infos, ['Rotated the certificate of dev_1; the old one is deleted.']);
+  assert.deepEqual(ui.infos, ['New certificate for dev_1; old one deleted.']);
 });
 
 test('rotate several, keeping the old certificates: keepOld: true; the modal names the revoked and the active thing; dismissed sends nothing', async () => {
@@ -474,7 +474,7 @@ test('rotate several, keeping the old certificates: keepOld: true; the modal nam
   assert.match(detail, /dev_0 is the project's active thing: the key and certificate at the project's top level follow\./);
   assert.deepEqual(api.sent[0]?.params, { projectUri: P, thingNames: ['dev_0', 'dev_2'], keepOld: true });
   assert.deepEqual(ui.progressTitles, ['Rotating the certificates of 2 things in blink']);
-  assert.deepEqual(ui.infos, ['Rotated the certificates of dev_0, dev_2; the old ones are kept until zaws retire-old-certificate.']);
+  assert.deepEqual(ui.infos, ['New certificates for dev_0, dev_2; old ones kept.']);
   await assert.rejects(rotateCertificates(deps, P, []), /Select the things/);
 });
 
@@ -482,6 +482,18 @@ test('the rotation notification says what was resumed, kept and left to review',
   const mixed = rotated(['dev_0', 'dev_1']);
   mixed.rotated[1]!.oldRetired = false;
   assert.equal(rotatedText({ ...mixed, resumed: true, certificatesToReview: 1 }),
-    'Finished rotating the certificates of dev_0, dev_1; the old ones deleted, but for dev_1 (kept until zaws retire-old-certificate); 1 certificate to review with zaws orphan-certificates.');
+    'Finished an interrupted rotation: new certificates for dev_0, dev_1; old ones deleted, but for dev_1 (kept); 1 certificate to review with zaws orphan-certificates.');
   assert.equal(rotatedText(rotated([])), 'No certificate was rotated.');
+});
+
+test('rotate a revoked or deactivated thing alone: only Rotate is offered (no old certificate would keep working)', async () => {
+  const { deps, ui, api } = fakeDeps({ responders: { 'zaws/rotateCertificates': (p) => rotated(p.thingNames, p.keepOld) } });
+  const list = things(3);
+  await rotateCertificates(deps, P, [{ ...list[1]!, certificateStatus: 'REVOKED' }, { ...list[2]!, certificateStatus: 'INACTIVE' }]);
+  assert.deepEqual(ui.choices[0]?.labels, [ROTATE_LABEL]);
+  const detail = ui.choices[0]?.detail ?? '';
+  assert.match(detail, /Then the old certificates are deleted in AWS\./);
+  assert.match(detail, /The certificates of dev_1, dev_2 are revoked or deactivated: with the new one, they can connect/);
+  assert.doesNotMatch(detail, /keep old/);
+  assert.deepEqual(api.sent[0]?.params, { projectUri: P, thingNames: ['dev_1', 'dev_2'] });
 });
