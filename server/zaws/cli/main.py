@@ -182,6 +182,7 @@ def main() -> None:
 
 # Register the commands (each module adds its own to `cli`).
 from zaws.cli import (  # noqa: E402
+    commands_device,
     commands_emulator,
     commands_fota,
     commands_mqtt,
@@ -193,6 +194,7 @@ from zaws.cli import (  # noqa: E402
 
 __all__ = [
     "cli",
+    "commands_device",
     "commands_emulator",
     "commands_fota",
     "commands_mqtt",

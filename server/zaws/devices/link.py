@@ -1,0 +1,152 @@
+"""One simulated device's MQTT session: connect as the library does, bounded waits, a reset.
+
+The library's connection: client id = mqttid, clean session, keep-alive 60 s, MQTT 3.1.1, every
+publish and subscribe at QoS 0 (`MqttConnection`'s defaults for the protocol, QoS given here).
+Messages arrive in one queue, read by the device's own thread. The library waits for answers
+with no timeout; `wait_for` waits `timeout` seconds and reports a `timeout` event saying so.
+"""
+
+from __future__ import annotations
+
+import json
+import queue
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from zaws.devices.events import DeviceEvent
+from zaws.mqtt.connection import DEFAULT_KEEPALIVE_S, MqttConnection, ThingIdentity
+from zaws.mqtt.messages import Disconnection, MqttMessage
+from zaws.operations.mqtt_connect import MqttTarget
+
+LIBRARY_QOS = 0
+WAIT_S = 15.0
+Emit = Callable[[DeviceEvent], None]
+
+
+class DeviceLink:
+    """The device's connection; `reset()` closes it and connects again, as a reboot does."""
+
+    def __init__(self, target: MqttTarget, emit: Emit, *, timeout: float = WAIT_S) -> None:
+        assert isinstance(target.identity, ThingIdentity)
+        self.target = target
+        self.thing = target.identity.thing_name
+        self.emit = emit
+        self.timeout = timeout
+        self.messages: queue.Queue[MqttMessage] = queue.Queue()
+        self.backlog: list[MqttMessage] = []  # arrived while waiting for something else
+        self.connection: MqttConnection | None = None
+        self.filters: list[str] = []
+
+    # -- the session --------------------------------------------------------------------
+    def connect(self) -> None:
+        from zaws.operations.mqtt_connect import open_connection
+
+        def ended(how: Disconnection) -> None:
+            if not how.expected:
+                self.emit(
+                    DeviceEvent(
+                        self.thing,
+                        "disconnected",
+                        f"disconnected: {how.reason}",
+                        {"reason": how.reason, "expected": False},
+                    )
+                )
+
+        self.connection = open_connection(
+            self.target, on_message=self.messages.put, on_disconnect=ended, timeout=self.timeout
+        )
+        identity = self.target.identity
+        self.emit(
+            DeviceEvent(
+                self.thing,
+                "connected",
+                f"connected to {self.target.endpoint.describe()} as client id {identity.client_id} "
+                f"(MQTT 3.1.1, clean session, keep-alive {DEFAULT_KEEPALIVE_S} s)",
+                {"client_id": identity.client_id, "endpoint": self.target.endpoint.describe()},
+            )
+        )
+
+    def subscribe(self, filters: Sequence[str]) -> list[str]:
+        """Subscribe at QoS 0; the filters granted (a refused one is reported as an event)."""
+        from zaws.operations.mqtt_refusals import explain_refused_subscription
+
+        outcomes = self.live().subscribe(list(filters), qos=LIBRARY_QOS, timeout=self.timeout)
+        granted = []
+        for outcome in outcomes:
+            if outcome.refused:
+                why = explain_refused_subscription(self.target, outcome)
+                self.emit(DeviceEvent(self.thing, "refused", why, {"filter": outcome.topic_filter}))
+            else:
+                granted.append(outcome.topic_filter)
+                if outcome.topic_filter not in self.filters:
+                    self.filters.append(outcome.topic_filter)
+        return granted
+
+    def publish(self, topic: str, body: Any) -> None:
+        self.live().publish(topic, json.dumps(body).encode(), qos=LIBRARY_QOS, timeout=self.timeout)
+
+    def close(self, why: str) -> None:
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
+            self.emit(
+                DeviceEvent(
+                    self.thing,
+                    "disconnected",
+                    f"disconnected: {why}",
+                    {"reason": why, "expected": True},
+                )
+            )
+
+    def reset(self, why: str) -> None:
+        """A reboot: close, connect again, subscribe again to what was subscribed."""
+        self.close(why)
+        self.emit(DeviceEvent(self.thing, "reset", f"reset ({why}); connecting again"))
+        self.backlog.clear()
+        self.connect()
+        filters, self.filters = self.filters, []
+        if filters:
+            self.subscribe(filters)
+
+    def live(self) -> MqttConnection:
+        if self.connection is None:
+            self.connect()
+        assert self.connection is not None
+        return self.connection
+
+    # -- messages -----------------------------------------------------------------------
+    def next_message(self, timeout: float) -> MqttMessage | None:
+        if self.backlog:
+            return self.backlog.pop(0)
+        try:
+            return self.messages.get(timeout=max(timeout, 0.0))
+        except queue.Empty:
+            return None
+
+    def wait_for(self, prefix: str, what: str) -> dict[str, Any] | None:
+        """The JSON of the next message whose topic starts with `prefix` (the library's test),
+        or None after `timeout` seconds, reported as a `timeout` event."""
+        deadline = time.monotonic() + self.timeout
+        while (left := deadline - time.monotonic()) > 0:
+            connection = self.connection
+            if connection is not None and connection.disconnection is not None:
+                break
+            try:
+                message = self.messages.get(timeout=min(left, 0.5))
+            except queue.Empty:
+                continue
+            if message.topic.startswith(prefix):
+                value = message.json_value()
+                return value if isinstance(value, dict) else {}
+            self.backlog.append(message)
+        self.emit(
+            DeviceEvent(
+                self.thing,
+                "timeout",
+                f"no answer on {prefix} in {self.timeout:g} s while {what} "
+                "(the Zerynth library would wait forever here)",
+                {"topic": prefix, "seconds": self.timeout},
+            )
+        )
+        return None
