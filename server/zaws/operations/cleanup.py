@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from zaws.aws.settings import AwsSettings
 from zaws.errors import OperationCancelled
 from zaws.operations.progress import Cancellation, ProgressCallback, ProgressReport, no_progress
-from zaws.operations.remote_deletion import DELETE, KEEP, CleanupTarget, Deleted
+from zaws.operations.remote_deletion import CleanupTarget, Deleted, SurveyedTargets
 from zaws.operations.target_phases import StepCounter, run_phase
 from zaws.project import layout
 from zaws.project.add_things_journal import AddThingsJournal
@@ -39,24 +39,12 @@ __all__ = ["CleanupDone", "CleanupPlan", "CleanupTarget", "cleanup", "plan_clean
 
 
 @dataclass
-class CleanupPlan:
+class CleanupPlan(SurveyedTargets):
     project: str
     targets: list[CleanupTarget]
     local_paths: list[str]
     unfinished_add_things_since: float | None = None
     certificates_to_review: list[str] = field(default_factory=list)  # never deleted by cleanup
-
-    @property
-    def things_to_delete(self) -> list[str]:
-        return [t.thing_name for t in self.targets if t.thing_action == DELETE]
-
-    @property
-    def things_to_keep(self) -> list[CleanupTarget]:
-        return [t for t in self.targets if t.thing_action == KEEP]
-
-    @property
-    def certificates_to_delete(self) -> int:
-        return sum(len(t.cert_arns) for t in self.targets)
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)

@@ -43,6 +43,24 @@ class CleanupTarget:
     reason: str | None = None  # why the thing stays
 
 
+class SurveyedTargets:
+    """What a plan of cleanup or remove-thing says, counted from its surveyed targets."""
+
+    targets: list[CleanupTarget]
+
+    @property
+    def things_to_delete(self) -> list[str]:
+        return [t.thing_name for t in self.targets if t.thing_action == DELETE]
+
+    @property
+    def things_to_keep(self) -> list[CleanupTarget]:
+        return [t for t in self.targets if t.thing_action == KEEP]
+
+    @property
+    def certificates_to_delete(self) -> int:
+        return sum(len(t.cert_arns) for t in self.targets)
+
+
 @dataclass
 class Deleted:
     certificates: int = 0

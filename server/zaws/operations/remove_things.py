@@ -24,7 +24,7 @@ from zaws.errors import InvalidInput, OperationCancelled
 from zaws.operations import remote_deletion
 from zaws.operations.cleanup import KeptThing
 from zaws.operations.progress import Cancellation, ProgressCallback, ProgressReport, no_progress
-from zaws.operations.remote_deletion import DELETE, KEEP, CleanupTarget, Deleted
+from zaws.operations.remote_deletion import CleanupTarget, Deleted, SurveyedTargets
 from zaws.operations.target_phases import StepCounter, run_phase
 from zaws.project.lock import project_lock
 from zaws.project.retired_numbers import RetiredNumbers
@@ -35,22 +35,10 @@ if TYPE_CHECKING:
 
 
 @dataclass
-class RemovalPlan:
+class RemovalPlan(SurveyedTargets):
     project: str
     targets: list[CleanupTarget]
     active_thing_removed: bool
-
-    @property
-    def things_to_delete(self) -> list[str]:
-        return [t.thing_name for t in self.targets if t.thing_action == DELETE]
-
-    @property
-    def things_to_keep(self) -> list[CleanupTarget]:
-        return [t for t in self.targets if t.thing_action == KEEP]
-
-    @property
-    def certificates_to_delete(self) -> int:
-        return sum(len(t.cert_arns) for t in self.targets)
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
