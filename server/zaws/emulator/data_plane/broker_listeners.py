@@ -5,11 +5,19 @@ not by the server, so that the client certificates registered since the last han
 trusted first (`tls.ClientTrust.refresh`). The handshake needs a client certificate; the server
 name the client asked for (SNI) picks the region when it is an AWS IoT data endpoint name. The
 connection is then a `Connection` over a `StreamLink`, identified by its certificate.
+
+asyncio's TLS protocol gives each connection a zeroed receive buffer of `SSLProtocol.max_size`
+(256 KiB: resident from the first byte): with 1000 devices connected that was 254 MB of the
+emulator's 330 MB (bench/mqtt_load.py). A Connection reads `READ_SIZE` at a time anyway and a TLS
+record is at most ~16 KiB, so the listeners' TLS connections get `READ_SIZE` (the class attribute is
+asyncio's only knob: every asyncio TLS connection of the process gets it, and the emulator's
+are all the broker's).
 """
 
 from __future__ import annotations
 
 import asyncio
+import asyncio.sslproto
 import contextlib
 import logging
 import re
@@ -26,6 +34,12 @@ log = logging.getLogger("zaws.emulator.mqtt")
 HANDSHAKE_TIMEOUT_S = 10.0
 READ_SIZE = 64 * 1024
 _REGION_IN_HOST = re.compile(r"^[a-z0-9]+-ats\.iot\.([a-z0-9-]+)\.amazonaws\.com$")
+
+
+def smaller_tls_buffers() -> None:
+    """Each asyncio TLS connection receives into READ_SIZE bytes instead of 256 KiB."""
+    asyncio.sslproto.SSLProtocol.max_size = READ_SIZE
+
 
 # (certificate DER, client id, region, peer ip) -> the connection's authorization
 CertificateIdentify = Callable[[bytes, str, str, str | None], Authorization]
@@ -83,6 +97,7 @@ async def serve_mutual_tls(
     identify: CertificateIdentify,
 ) -> asyncio.Server:
     remember_server_name(context)
+    smaller_tls_buffers()
 
     async def on_accept(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
