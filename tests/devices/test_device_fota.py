@@ -14,7 +14,7 @@ from tests.support.device_playback import FotaStage, prepare_stage
 from zaws.aws.settings import AwsSettings
 from zaws.devices.events import DeviceEvent
 from zaws.operations.add_things import add_things
-from zaws.operations.fota_start import start_fota
+from zaws.operations.fota_start import FotaTargets, start_fota, start_fota_campaign
 
 
 @pytest.fixture
@@ -81,3 +81,26 @@ def test_reject_answers_rejected(
     execution = boto("iot").describe_job_execution(jobId=job_id, thingName="board_0")["execution"]
     assert execution["status"] == "REJECTED"
     assert not any(e.kind == "downloaded" for e in devices.seen)
+
+
+def test_running_devices_take_a_job_started_while_they_run_through_jobs_notify(
+    project: Path, aws: AwsSettings, stage: FotaStage, boto: Any
+) -> None:
+    add_things(project, aws=aws, base_name="board", count=2)
+    with RunningDevices(project, aws, all_things=True, every=60) as devices:
+        for name in ("board_0", "board_1"):
+            devices.wait_for(lambda e, n=name: e.kind == "subscribed" and e.thing == n, name)
+        job = start_fota_campaign(
+            FotaTargets(things=("board_0", "board_1")),
+            stage.firmware,
+            stage.bucket,
+            stage.role,
+            aws=aws,
+        )
+        for name in ("board_0", "board_1"):
+            devices.wait_for(
+                lambda e, n=name: e.thing == n and _final(job.job_id)(e), f"{name}'s end"
+            )
+    for name in ("board_0", "board_1"):
+        execution = boto("iot").describe_job_execution(jobId=job.job_id, thingName=name)
+        assert execution["execution"]["status"] == "SUCCEEDED"
