@@ -50,6 +50,7 @@ def test_a_fota_job_succeeds_and_the_device_boots_the_new_slot(
     downloaded = next(e for e in devices.seen if e.kind == "downloaded")
     assert downloaded.data == {"bytes": len(stage.bytecode), "md5_ok": True}
     assert final.data["status"] == "SUCCEEDED"
+    assert any("plain http from the local emulator" in e.text for e in devices.seen)
     execution = boto("iot").describe_job_execution(jobId=job_id, thingName="board_0")
     assert execution["execution"]["status"] == "SUCCEEDED"
     record = json.loads((project / ".zaws" / "devices" / "board_0.json").read_text())

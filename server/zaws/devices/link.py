@@ -84,7 +84,15 @@ class DeviceLink:
         return granted
 
     def publish(self, topic: str, body: Any) -> None:
-        self.live().publish(topic, json.dumps(body).encode(), qos=LIBRARY_QOS, timeout=self.timeout)
+        """Publish at QoS 0; AWS closes the connection on an unauthorized PUBLISH: say why."""
+        from zaws.mqtt.connection import ConnectionLost
+        from zaws.operations.mqtt_refusals import explain_lost_publication
+
+        payload = json.dumps(body).encode()
+        try:
+            self.live().publish(topic, payload, qos=LIBRARY_QOS, timeout=self.timeout)
+        except ConnectionLost as lost:
+            raise explain_lost_publication(self.target, topic, lost) from None
 
     def close(self, why: str) -> None:
         if self.connection is not None:
