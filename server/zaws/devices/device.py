@@ -9,6 +9,7 @@ jobs/notify message runs `handle_fota_jobs` again.
 
 from __future__ import annotations
 
+import json
 import random
 import threading
 import time
@@ -54,6 +55,9 @@ class SimulatedDevice:
             self._main_loop(stop)
         except ZawsError as err:
             self.link.emit(DeviceEvent(self.thing, "error", err.message, {"hint": err.hint}))
+        except Exception as err:  # one device's failure never takes the fleet down
+            words = f"stopped by an unexpected {type(err).__name__}: {err}"
+            self.link.emit(DeviceEvent(self.thing, "error", words, {"hint": None}))
         finally:
             self.link.close("stopped")
 
@@ -102,7 +106,7 @@ class SimulatedDevice:
             DeviceEvent(
                 self.thing,
                 "published",
-                f"published {sample} to {self.topics.samples}",
+                f"published {json.dumps(sample)} to {self.topics.samples}",
                 {"topic": self.topics.samples, "payload": sample},
             )
         )
@@ -127,7 +131,7 @@ class SimulatedDevice:
                     DeviceEvent(
                         self.thing,
                         "shadow",
-                        f"shadow delta {state}: reported",
+                        f"shadow delta {json.dumps(state)}: reported it",
                         {"reported": state},
                     )
                 )
