@@ -16,7 +16,8 @@ hand. It differs from a bare `moto_server` in these ways:
 - AWS IoT's data plane: an MQTT endpoint on 127.0.0.1 (mutual TLS and SigV4 WebSocket) where
   devices connect with their certificates under their policies (`data_plane/endpoint.py`); it
   writes where it listens to `mqtt.json`, keeps retained messages across restarts, and if it
-  cannot start the emulator serves without it;
+  cannot start the emulator serves without it; the soft limit of open files is raised towards the
+  hard one, so that thousands of connections can be held;
 - the state of IoT, S3, IAM and STS is saved on stop (SIGTERM) and restored on start, so things,
   certificates (same ids), policies, attachments, objects, roles and jobs survive a restart. The
   backends are pickled whole: this relies on moto internals, so the file records moto's version and
@@ -114,6 +115,19 @@ def save_state(state_file: Path) -> None:
     os.replace(tmp, state_file)
 
 
+def raise_open_files_limit(wanted: int = 65536) -> int:
+    """Raise this process's soft RLIMIT_NOFILE towards its hard limit (at most `wanted`): each MQTT
+    connection holds a descriptor, and a common soft limit of 1024 would refuse thousands."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+        return target
+    return soft
+
+
 def start_mqtt_endpoint(home: Path, port: int, ws_port: int, connect_timeout_s: float) -> Any:
     """The data plane's MQTT endpoint, started; None (logged) if it could not start."""
     from zaws.aws.settings import LOCAL_REGION
@@ -161,6 +175,7 @@ def serve(
     signal.pthread_sigmask(signal.SIG_BLOCK, stop_signals)  # the serving threads inherit the mask
     worker = threading.Thread(target=server.serve_forever, name="moto", daemon=True)
     worker.start()
+    raise_open_files_limit()
     mqtt = start_mqtt_endpoint(home, mqtt_port, mqtt_ws_port, mqtt_connect_timeout_s)
     if mqtt is not None:  # AWS's $aws topics: jobs, shadows, lifecycle events
         install_reserved_services(mqtt.broker, url)
