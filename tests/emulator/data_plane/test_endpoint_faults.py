@@ -516,12 +516,17 @@ def closed_after(
     return wait
 
 
-def test_a_client_that_never_sends_connect_is_closed_after_the_timeout(
+def test_clients_that_never_finish_connect_are_closed_after_the_timeout(
     emulator: Emulator, loop: asyncio.Runner
 ) -> None:
+    """The connect timeout counts from the handshake: a silent client and one that trickles its
+    CONNECT a byte at a time, each byte within the timeout, are both closed after it."""
+    gap_s = CONNECT_TIMEOUT_S * 0.6
     silent = closed_after(emulator)
+    slow = closed_after(emulator, connect_packet(unique("slow"), codec.MQTT_311), gap_s)
     loop.run(served_raw(emulator, unique("meanwhile")))
     assert CONNECT_TIMEOUT_S * 0.8 <= silent() < WAIT_S
+    assert CONNECT_TIMEOUT_S * 0.8 <= slow() < CONNECT_TIMEOUT_S + 8 * gap_s  # not 16 s
     emulator.served()
 
 
