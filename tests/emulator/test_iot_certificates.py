@@ -254,3 +254,15 @@ def test_a_revoked_certificate_stays_revoked(boto: Any) -> None:
     described = iot.describe_certificate(certificateId=cert_id)["certificateDescription"]
     assert described["status"] == "REVOKED"
     iot.delete_certificate(certificateId=cert_id)  # a revoked certificate can be deleted as it is
+
+
+@pytest.mark.parametrize(("set_as_active", "status"), [(False, "INACTIVE"), (True, "ACTIVE")])
+def test_set_as_active_is_honoured_for_a_csr(
+    aws: Any, boto: Any, set_as_active: bool, status: str
+) -> None:
+    """boto3 sends setAsActive=false in the query string; moto took the string as true."""
+    iot = boto("iot")
+    csr = csr_pem(ec.generate_private_key(ec.SECP256R1()))
+    made = iot.create_certificate_from_csr(certificateSigningRequest=csr, setAsActive=set_as_active)
+    described = iot.describe_certificate(certificateId=made["certificateId"])
+    assert described["certificateDescription"]["status"] == status

@@ -24,6 +24,18 @@ PROJECT = click.Path(file_okay=False, path_type=Path)
 )
 @click.option("--things-number", "count", type=click.IntRange(min=1), default=1, show_default=True)
 @click.option("--workers", type=click.IntRange(1, 64), help="Things created at once.")
+@click.option(
+    "--keys",
+    type=click.Choice(["aws", "local"]),
+    default="aws",
+    show_default=True,
+    help="Who makes each private key: AWS (sent over the network) or this machine (never sent).",
+)
+@click.option(
+    "--key-type",
+    type=click.Choice(["rsa-2048", "ec-p256", "ec-p384"]),
+    help="With --keys local (default ec-p256); AWS makes rsa-2048 only.",
+)
 @aws_options
 @click.pass_context
 def add_things_command(
@@ -33,6 +45,8 @@ def add_things_command(
     base_name: str | None,
     count: int,
     workers: int | None,
+    keys: str,
+    key_type: str | None,
     **options: Any,
 ) -> None:
     """Create things with keys and certificates and bind them to PROJECT."""
@@ -49,6 +63,8 @@ def add_things_command(
                 aws=run.aws(workers),
                 base_name=base_name,
                 count=count,
+                keys=keys,
+                key_type=key_type,
                 progress=display,
                 cancel=cancel,
             )
@@ -64,6 +80,9 @@ def add_things_command(
         f"in {added.seconds:.1f} s ({rate:.1f}/s): {', '.join(shown)}",
         f"  active thing: {added.active_thing}",
     ]
+    if added.orphan_certificates_deleted:
+        gone = counted(added.orphan_certificates_deleted, "certificate")
+        lines.append(f"  deleted {gone} made for this run's own keys whose answer was lost")
     if added.certificates_to_review:
         lines.append(review_line(added.certificates_to_review, Path(added.project)))
     run.output.result(added.to_dict(), lines)

@@ -57,8 +57,10 @@ def patch_certificates(folder: Path) -> CertificateAuthority:
             pem = certificate_from_csr(authority, csr)
         except CsrRefused as refused:
             raise InvalidRequestException(str(refused)) from None
+        # moto hands the query string's "false" through as a (truthy) string.
+        active = set_as_active is True or str(set_as_active).lower() == "true"
         return self.register_certificate(
-            pem, ca_certificate_pem=None, set_as_active=set_as_active, status="INACTIVE"
+            pem, ca_certificate_pem=None, set_as_active=active, status="INACTIVE"
         )
 
     moto_update_certificate = IoTBackend.update_certificate

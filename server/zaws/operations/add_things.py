@@ -32,7 +32,12 @@ from zaws.errors import (
     ZawsError,
     local_file_error,
 )
-from zaws.operations.orphan_certificates import count_orphan_candidates, record_uncertain_requests
+from zaws.operations.certificate_issuing import check_key_source
+from zaws.operations.orphan_certificates import (
+    count_orphan_candidates,
+    delete_provable_orphans,
+    record_uncertain_requests,
+)
 from zaws.operations.progress import Cancellation, ProgressCallback, ProgressReport, no_progress
 from zaws.operations.thing_ownership import project_id_of, refuse_taken_names
 from zaws.operations.thing_provisioning import ThingProvisioner
@@ -53,6 +58,8 @@ class ThingsAdded:
     resumed: bool
     certificates_to_review: int  # may have lost their key: see `zaws orphan-certificates`
     seconds: float
+    # Made for a key of this run whose answer was lost (--keys local): deleted, provably ours.
+    orphan_certificates_deleted: int = 0
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -64,6 +71,8 @@ def add_things(
     aws: AwsSettings,
     base_name: str | None = None,
     count: int = 1,
+    keys: str = "aws",
+    key_type: str | None = None,
     progress: ProgressCallback | None = None,
     cancel: Cancellation | None = None,
 ) -> ThingsAdded:
@@ -79,7 +88,8 @@ def add_things(
     check_local_folders(proj)
     try:
         with project_lock(proj.state_dir, "add-things"):
-            return _add_things(proj, aws, base_name, count, report, cancel, started)
+            keys_made = KeySource(keys, key_type)
+            return _add_things(proj, aws, base_name, count, keys_made, report, cancel, started)
     except OSError as err:
         pending = AddThingsJournal(proj.state_dir).plan_path.is_file()
         hint = "fix that, then run the same command again to finish" if pending else None
@@ -91,6 +101,7 @@ def _add_things(
     aws: AwsSettings,
     base_name: str | None,
     count: int,
+    keys: KeySource,
     report: ProgressCallback,
     cancel: Cancellation,
     started: float,
@@ -102,7 +113,7 @@ def _add_things(
     if plan is not None:
         _check_resume_matches(proj, plan, base_name, count)
     else:
-        plan = _new_plan(proj, clients, aws, base_name, count)
+        plan = _new_plan(proj, clients, aws, base_name, count, keys)
     if plan.project_id is not None:  # a journal of old has unmarked things: nothing to compare
         states = journal.progress()
         todo = [name for name in plan.names if not (name in states and states[name].done)]
@@ -123,6 +134,7 @@ def _add_things(
         record_uncertain_requests(proj.state_dir, journal.progress())
     _record_batch(proj, plan)
     journal.finish()
+    provable = delete_provable_orphans(clients.iot, proj, local=aws.local)
     to_review = count_orphan_candidates(clients.iot, proj, local=aws.local)
     return ThingsAdded(
         project=str(proj.root),
@@ -131,6 +143,7 @@ def _add_things(
         resumed=resumed,
         certificates_to_review=len(to_review),
         seconds=round(time.monotonic() - started, 3),
+        orphan_certificates_deleted=len(provable),
     )
 
 
@@ -151,8 +164,24 @@ def check_local_folders(proj: ThingProject) -> None:
             raise local_file_error(err) from None
 
 
+@dataclass(frozen=True)
+class KeySource:
+    """Where the things' keys are made: by AWS (the default, as the original), or here."""
+
+    keys: str = "aws"
+    key_type: str | None = None
+
+    def __post_init__(self) -> None:
+        check_key_source(self.keys, self.key_type)
+
+
 def _new_plan(
-    proj: ThingProject, clients: AwsClients, aws: AwsSettings, base_name: str | None, count: int
+    proj: ThingProject,
+    clients: AwsClients,
+    aws: AwsSettings,
+    base_name: str | None,
+    count: int,
+    keys: KeySource,
 ) -> AddThingsPlan:
     conf = proj.zawsconf()
     base = base_name or (conf.thing_base_name if conf else None)
@@ -176,7 +205,9 @@ def _new_plan(
                 ) from None
             raise
     project_id = project_id_of(proj, base)
-    return AddThingsPlan(base, first, count, policy, time.time(), project_id)
+    return AddThingsPlan(
+        base, first, count, policy, time.time(), project_id, keys.keys, keys.key_type
+    )
 
 
 def _check_resume_matches(

@@ -1,5 +1,5 @@
 """Making a certificate and its key for a thing, crash-safe: the one place that calls
-CreateKeysAndCertificate.
+CreateKeysAndCertificate and CreateCertificateFromCsr.
 
 The request is journaled before it is sent; AWS's answer holds the only copy of the key, which is
 on disk (0600, fsynced) in the staging folder before anything else can fail; only then does the
@@ -18,6 +18,16 @@ from botocore.exceptions import ClientError
 
 from zaws.aws.errors import is_not_found
 from zaws.checks.certificates import certificate_id
+from zaws.errors import InvalidInput
+from zaws.operations.certificate_keys import (
+    DEFAULT_LOCAL_KEY_TYPE,
+    check_key_type,
+    csr_pem,
+    key_pem,
+    load_key,
+    make_key,
+    public_key_fingerprint,
+)
 from zaws.project import layout
 from zaws.project.atomic_files import write_private, write_text
 from zaws.project.step_journal import StepJournal
@@ -74,3 +84,55 @@ def discard_credentials(staging: Path) -> None:
     """A staged key whose certificate no longer exists in AWS is worthless: drop both files."""
     for name in (layout.PRIVATE_KEY, layout.CERTIFICATE):
         (staging / name).unlink(missing_ok=True)
+
+
+class LocalKeyIssuer(CertificateIssuer):
+    """`--keys local`: the key is made here and written (0600, fsynced) before its CSR goes out;
+    AWS only signs it (CreateCertificateFromCsr). The request's journal line carries the key's
+    fingerprint, so a certificate made by a request whose answer was lost is provably the
+    project's (`orphan_certificates.delete_provable_orphans`)."""
+
+    def __init__(self, iot: IoTClient, journal: StepJournal, key_type: str) -> None:
+        super().__init__(iot, journal)
+        self.key_type = check_key_type(key_type)
+
+    def create(self, thing: str, staging: Path) -> str:
+        key_path = staging / layout.PRIVATE_KEY
+        if key_path.is_file():  # made by an attempt whose answer was lost: the same key again
+            key = load_key(key_path.read_bytes())
+        else:
+            key = make_key(self.key_type)
+            write_private(key_path, key_pem(key))
+        fingerprint = public_key_fingerprint(key.public_key())
+        self.journal.record(thing, "cert", key=fingerprint)
+        made = self.iot.create_certificate_from_csr(
+            certificateSigningRequest=csr_pem(key, thing), setAsActive=False
+        )
+        write_text(staging / layout.CERTIFICATE, made["certificatePem"])
+        retries = made["ResponseMetadata"].get("RetryAttempts", 0)
+        self.journal.record(thing, "cert-saved", cert_arn=made["certificateArn"], retries=retries)
+        return made["certificateArn"]
+
+
+def check_key_source(keys: str, key_type: str | None) -> None:
+    """Refuse, before anything is made, a key source or type AWS or zaws cannot do."""
+    if keys == "aws":
+        if key_type not in (None, "rsa-2048"):
+            raise InvalidInput(
+                f"AWS makes RSA-2048 keys only, not {key_type}",
+                "pass --keys local to make an EC key here",
+            )
+    elif keys == "local":
+        check_key_type(key_type or DEFAULT_LOCAL_KEY_TYPE)
+    else:
+        raise InvalidInput(f"Unknown key source {keys!r}", "use --keys aws or --keys local")
+
+
+def certificate_issuer(
+    iot: IoTClient, journal: StepJournal, keys: str, key_type: str | None
+) -> CertificateIssuer:
+    """The issuer for a key source: `aws` (AWS makes the key) or `local` (made here)."""
+    check_key_source(keys, key_type)
+    if keys == "local":
+        return LocalKeyIssuer(iot, journal, key_type or DEFAULT_LOCAL_KEY_TYPE)
+    return CertificateIssuer(iot, journal)

@@ -23,6 +23,7 @@ from botocore.exceptions import ClientError
 from zaws.aws.errors import aws_errors, is_not_found
 from zaws.aws.settings import AwsSettings
 from zaws.errors import InvalidInput
+from zaws.operations.certificate_keys import public_key_fingerprint
 from zaws.project.add_things_journal import AddThingsJournal, ThingProgress
 from zaws.project.certificate_requests import RequestWindow, UncertainCertificateRequests
 from zaws.project.lock import project_lock
@@ -41,6 +42,8 @@ class OrphanCandidate:
     certificate_arn: str
     created: str  # ISO 8601, UTC
     requested_for: str  # the thing whose lost request the certificate's creation time matches
+    # Its public key is that of a key made here for that request: the project's beyond doubt.
+    provably_ours: bool = False
 
 
 @dataclass
@@ -61,9 +64,14 @@ def record_uncertain_requests(
     """Keep the journal's uncertain requests on record (they outlive the journal)."""
     bound = time.time() if now is None else now
     windows = [
-        RequestWindow(sent, bounded if bounded is not None else bound, thing)
+        RequestWindow(
+            request.sent,
+            request.bounded if request.bounded is not None else bound,
+            thing,
+            request.key,
+        )
         for thing, state in states.items()
-        for sent, bounded in state.uncertain_requests
+        for request in state.uncertain_requests
     ]
     UncertainCertificateRequests(state_dir).add(windows)
     return windows
@@ -89,20 +97,45 @@ def find_orphan_candidates(
                     continue
                 if cert["certificateId"] in known:
                     continue
-                window = next(
-                    (w for w in windows if w.sent - skew_s <= stamp <= w.bounded + skew_s), None
-                )
-                if window is None or _is_attached(iot, cert["certificateArn"]):
+                inside = [w for w in windows if w.sent - skew_s <= stamp <= w.bounded + skew_s]
+                if not inside or _is_attached(iot, cert["certificateArn"]):
                     continue
+                its_key = _window_of_its_key(iot, cert["certificateId"], inside)
                 found.append(
                     OrphanCandidate(
                         cert["certificateId"],
                         cert["certificateArn"],
                         created.isoformat(),
-                        window.thing,
+                        (its_key or inside[0]).thing,
+                        provably_ours=its_key is not None,  # not merely made at the same time
                     )
                 )
     return found
+
+
+def _window_of_its_key(
+    iot: IoTClient, cert_id: str, windows: list[RequestWindow]
+) -> RequestWindow | None:
+    """The window whose locally made key is the certificate's own key, if any."""
+    keyed = {w.key: w for w in windows if w.key is not None}
+    if not keyed:
+        return None
+    from cryptography import x509
+
+    pem = iot.describe_certificate(certificateId=cert_id)["certificateDescription"]
+    certificate = x509.load_pem_x509_certificate(pem["certificatePem"].encode())
+    return keyed.get(public_key_fingerprint(certificate.public_key()))
+
+
+def delete_provable_orphans(iot: IoTClient, proj: ThingProject, *, local: bool) -> list[str]:
+    """Delete, without asking, the candidates whose public key is one of the keys made here for
+    a lost request: nobody else can hold that key, so they are the project's own."""
+    deleted = []
+    with aws_errors("deleting certificates made for keys of this project"):
+        for candidate in count_orphan_candidates(iot, proj, local=local):
+            if candidate.provably_ours and _delete(iot, candidate.certificate_id):
+                deleted.append(candidate.certificate_id)
+    return deleted
 
 
 def count_orphan_candidates(

@@ -14,7 +14,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from zaws.aws.clients import AwsClients
 from zaws.aws.errors import error_code, translate
-from zaws.operations.certificate_issuing import CertificateIssuer, discard_credentials
+from zaws.operations.certificate_issuing import certificate_issuer, discard_credentials
 from zaws.operations.thing_ownership import (
     describe_remote_thing,
     names_taken,
@@ -39,7 +39,7 @@ class ThingProvisioner:
         self.project = project
         self.journal = journal
         self.plan = plan
-        self.certificates = CertificateIssuer(clients.iot, journal)
+        self.certificates = certificate_issuer(clients.iot, journal, plan.keys, plan.key_type)
 
     def provision(self, name: str, state: ThingProgress) -> None:
         try:

@@ -26,6 +26,8 @@ class AddThingsPlan:
     policy_name: str
     started: float
     project_id: str | None = None  # the zaws_project mark of its things (None: a plan of old)
+    keys: str = "aws"  # where the keys are made: aws (CreateKeysAndCertificate) or local (CSR)
+    key_type: str | None = None
 
     @property
     def names(self) -> list[str]:

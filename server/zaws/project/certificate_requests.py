@@ -27,6 +27,7 @@ class RequestWindow:
     sent: float
     bounded: float
     thing: str
+    key: str | None = None  # the fingerprint of the key made here for it (a CSR request)
 
 
 class UncertainCertificateRequests:

@@ -27,22 +27,32 @@ from zaws.errors import ProjectError
 from zaws.project.atomic_files import write_json
 
 
+@dataclass(frozen=True)
+class UncertainRequest:
+    """A certificate request whose answer may be lost, sent at `sent`, bounded by `bounded` (None
+    while nothing later bounds it); `key` is the fingerprint of the key made here for it (a CSR
+    request), so a certificate it made can be proved the project's by its public key."""
+
+    sent: float
+    bounded: float | None
+    key: str | None = None
+
+
 @dataclass
 class ThingProgress:
     """What the log says about one thing.
 
-    `uncertain_requests` are the windows (from, to) of CreateKeysAndCertificate calls that may
-    have made a certificate nobody holds the key of: a request never answered (the process died,
-    or the call failed), or answered after retries (an earlier attempt may have succeeded). `to`
-    is None while nothing later bounds it.
+    `uncertain_requests` are the certificate requests that may have made a certificate the project
+    does not know: a request never answered (the process died, or the call failed), or answered
+    after retries (an earlier attempt may have succeeded).
     """
 
     last_step: str | None = None
     cert_arn: str | None = None
     cert_requested: bool = False
     steps: list[str] = field(default_factory=list)
-    uncertain_requests: list[tuple[float, float | None]] = field(default_factory=list)
-    open_request: float | None = None
+    uncertain_requests: list[UncertainRequest] = field(default_factory=list)
+    open_request: UncertainRequest | None = None
 
     @property
     def done(self) -> bool:
@@ -116,20 +126,24 @@ class StepJournal:
             step, when = entry["step"], float(entry.get("t", 0))
             state.last_step = step
             state.steps.append(step)
-            if state.open_request is not None and step != "cert-saved":
-                state.uncertain_requests.append((state.open_request, when))  # never answered
+            opened = state.open_request
+            if opened is not None and step != "cert-saved":  # never answered
+                state.uncertain_requests.append(UncertainRequest(opened.sent, when, opened.key))
                 state.open_request = None
             if step == "cert":
                 state.cert_requested = True
-                state.open_request = when
+                key = entry.get("key")
+                state.open_request = UncertainRequest(
+                    when, None, key if isinstance(key, str) else None
+                )
             if step == "cert-saved":
                 state.cert_arn = entry["cert_arn"]
-                if state.open_request is not None and entry.get("retries"):
-                    state.uncertain_requests.append((state.open_request, when))
+                if opened is not None and entry.get("retries"):
+                    state.uncertain_requests.append(UncertainRequest(opened.sent, when, opened.key))
                 state.open_request = None
         for state in states.values():
             if state.open_request is not None:
-                state.uncertain_requests.append((state.open_request, None))
+                state.uncertain_requests.append(state.open_request)
                 state.open_request = None
         return states
 

@@ -77,6 +77,8 @@ def add_things(params: Params, ctx: CallContext) -> dict[str, Any]:
         aws=ctx.aws,
         base_name=params.string("baseName"),
         count=params.integer("count", minimum=1, maximum=100_000) or 1,
+        keys=params.string("keys") or "aws",
+        key_type=params.string("keyType"),
         progress=ctx.progress,
         cancel=ctx.cancel,
     )
@@ -312,7 +314,7 @@ METHODS: dict[str, Method] = {
         _method("zaws/createPolicy", "name", create_policy),
         _method(
             "zaws/addThings",
-            "projectUri baseName count",
+            "projectUri baseName count keys keyType",
             add_things,
             long=True,
             changes_things=True,
