@@ -13,11 +13,16 @@ hand. It differs from a bare `moto_server` in these ways:
 - requests run inside moto one at a time (its backends are not thread-safe), RSA key generation
   excepted (`one_at_a_time.py`);
 - moto lists its own modules once, not on every request (`moto_modules.py`);
+- S3 refuses presigned URLs that expired or were altered, checking their SigV4 query signature
+  with the local credentials as S3 does (moto checks neither; `s3_presigned_urls.py`);
 - AWS IoT's data plane: an MQTT endpoint on 127.0.0.1 (mutual TLS and SigV4 WebSocket) where
   devices connect with their certificates under their policies (`data_plane/endpoint.py`); it
   writes where it listens to `mqtt.json`, keeps retained messages across restarts, and if it
-  cannot start the emulator serves without it; the soft limit of open files is raised towards the
-  hard one, so that thousands of connections can be held;
+  cannot start the emulator serves without it. AWS's reserved topics are served on it from the
+  same state as the control plane (`data_plane/reserved_services.py`): the Jobs MQTT API (job
+  documents' presigned-URL placeholders replaced at each fetch), classic and named shadows, and
+  lifecycle events; on stop they stop listening to moto before the endpoint stops. The soft
+  limit of open files is raised towards the hard one, so that thousands of connections are held;
 - the state of IoT, S3, IAM and STS is saved on stop (SIGTERM) and restored on start, so things,
   certificates (same ids), policies, attachments, objects, roles and jobs survive a restart. The
   backends are pickled whole: this relies on moto internals, so the file records moto's version and
@@ -37,7 +42,10 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from zaws.emulator.data_plane.reserved_services import install_reserved_services
+from zaws.emulator.data_plane.reserved_services import (
+    close_reserved_services,
+    install_reserved_services,
+)
 from zaws.emulator.iot_certificates import patch_certificates
 from zaws.emulator.iot_indexes import patch_lookups
 from zaws.emulator.iot_jobs import patch_jobs
@@ -147,6 +155,13 @@ def start_mqtt_endpoint(home: Path, port: int, ws_port: int, connect_timeout_s: 
     return endpoint
 
 
+def stop_mqtt_endpoint(endpoint: Any, services: list[object]) -> None:
+    """The reserved services stop hearing of moto's changes (the control plane serves on while
+    the emulator stops), then the endpoint stops, saving its retained messages."""
+    close_reserved_services(services)
+    endpoint.stop()
+
+
 def serve(
     home: Path,
     ready_fd: int | None,
@@ -177,15 +192,16 @@ def serve(
     worker.start()
     raise_open_files_limit()
     mqtt = start_mqtt_endpoint(home, mqtt_port, mqtt_ws_port, mqtt_connect_timeout_s)
+    services: list[object] = []
     if mqtt is not None:  # AWS's $aws topics: jobs, shadows, lifecycle events
-        install_reserved_services(mqtt.broker, url)
+        services = install_reserved_services(mqtt.broker, url)
     log.warning("emulator serving on %s (pid %d)", url, os.getpid())
     if ready_fd is not None:
         os.write(ready_fd, f"{url}\n".encode())
         os.close(ready_fd)
     signal.sigwait(stop_signals)
     if mqtt is not None:
-        mqtt.stop()
+        stop_mqtt_endpoint(mqtt, services)
     server.shutdown()
     save_state(state_file)
     log.warning("emulator stopped; state saved to %s", state_file)
