@@ -564,3 +564,32 @@ def test_two_thousand_idle_connections_while_a_client_is_served(
             writer.close()
 
     loop.run(scenario())
+
+
+def test_packets_before_a_malformed_one_are_acted_on(
+    emulator: Emulator, loop: asyncio.Runner
+) -> None:
+    """AWS reads a stream in order: what came whole before a malformed packet, in the same read,
+    is answered (CONNACK, SUBACK, PUBACK, the message routed) before the connection closes."""
+    client_id = unique("then-garbage")
+    topic = f"then/{client_id}"
+    level = codec.MQTT_311
+    stream = b"".join(
+        [
+            connect_packet(client_id, level),
+            codec.encode(codec.Subscribe(1, (codec.Subscription(topic, 1),)), level),
+            codec.encode(codec.Publish(topic, b"before", 1, packet_id=2), level),
+            GARBAGE,
+        ]
+    )
+
+    async def scenario() -> list[codec.Packet]:
+        reader, writer = await emulator.open()
+        writer.write(stream)  # one TLS record: one read on the server
+        packets = server_packets(await until_closed(reader))
+        writer.close()
+        return packets
+
+    packets = loop.run(scenario())
+    assert sorted(type(p).__name__ for p in packets) == ["Connack", "Puback", "Publish", "Suback"]
+    emulator.served()

@@ -6,7 +6,8 @@ does (see docs/architecture.md and the data-plane note for the sources):
 - no whole CONNECT within the connect timeout (counted from the handshake, not from each byte),
   a malformed packet, keep-alive exceeded (1.5 x the client's value, which is not clamped to AWS's
   range, unconfirmed anyway, so a test can use 1 s; 0 is AWS's 30-minute idle limit): the
-  connection is closed (MQTT 5: DISCONNECT with the reason first, when the CONNECT was read);
+  connection is closed (MQTT 5: DISCONNECT with the reason first, when the CONNECT was read),
+  after the packets that came whole before the malformed one are acted on, in order;
 - CONNECT: a client id that is empty, over 128 bytes or starts with `$` is refused (CONNACK 0x02,
   MQTT 5 0x85); a certificate not ACTIVE or an iot:Connect not allowed: on MQTT 3.1.1 the socket
   is closed without a CONNACK, which is what devices see from AWS (the client learns nothing; `zaws
@@ -117,10 +118,19 @@ class Connection:
                     raise Closing("MQTT_KEEP_ALIVE_TIMEOUT", KEEP_ALIVE_TIMEOUT) from None
                 if not data:
                     break
-                for packet in reader.feed(data):
+                try:
+                    packets = reader.feed(data)
+                except codec.MalformedPacket as err:
+                    packets = list(err.packets_before)  # whole before it: answered first
+                    failed: codec.MalformedPacket | None = err
+                else:
+                    failed = None
+                for packet in packets:
                     self.handle(packet)
                     if self.closed:
                         break
+                if failed is not None and not self.closed:
+                    raise failed
         except codec.UnsupportedProtocolVersion:
             self.send(codec.Connack(False, 0x01), level=codec.MQTT_311)
             reason = "CLIENT_ERROR"
