@@ -144,10 +144,25 @@ def status_line(thing: str, status: str, previous: str) -> str:
     is_flag=True,
     help="Leave the old certificate ACTIVE (retire it later with retire-old-certificate).",
 )
+@click.option(
+    "--keys",
+    type=click.Choice(["aws", "local"]),
+    default="aws",
+    show_default=True,
+    help="Who makes the new private key, as in add-things.",
+)
+@click.option("--key-type", type=click.Choice(["rsa-2048", "ec-p256", "ec-p384"]))
 @aws_options
 @click.pass_context
 def rotate_certificate_command(
-    ctx: click.Context, /, project: Path, names: tuple[str, ...], keep_old: bool, **options: Any
+    ctx: click.Context,
+    /,
+    project: Path,
+    names: tuple[str, ...],
+    keep_old: bool,
+    keys: str,
+    key_type: str | None,
+    **options: Any,
 ) -> None:
     """Give the things NAMES a new key and certificate; the old certificate is retired after."""
     from zaws.cli.commands_things import review_line
@@ -163,6 +178,8 @@ def rotate_certificate_command(
             list(names),
             aws=run.aws(),
             retire_old=not keep_old,
+            keys=keys,
+            key_type=key_type,
             progress=display,
             cancel=cancel,
         )

@@ -27,8 +27,16 @@ from zaws.aws.errors import translate
 from zaws.aws.settings import AwsSettings
 from zaws.errors import InvalidInput, OperationCancelled, ProjectError, ZawsError
 from zaws.operations import remote_deletion
-from zaws.operations.certificate_issuing import CertificateIssuer, discard_credentials
-from zaws.operations.orphan_certificates import count_orphan_candidates, record_uncertain_requests
+from zaws.operations.certificate_issuing import (
+    certificate_issuer,
+    check_key_source,
+    discard_credentials,
+)
+from zaws.operations.orphan_certificates import (
+    count_orphan_candidates,
+    delete_provable_orphans,
+    record_uncertain_requests,
+)
 from zaws.operations.progress import Cancellation, ProgressCallback, ProgressReport, no_progress
 from zaws.project import layout
 from zaws.project.lock import project_lock
@@ -65,6 +73,8 @@ def rotate_certificates(
     *,
     aws: AwsSettings,
     retire_old: bool = True,
+    keys: str = "aws",
+    key_type: str | None = None,
     progress: ProgressCallback | None = None,
     cancel: Cancellation | None = None,
 ) -> CertificatesRotated:
@@ -78,7 +88,8 @@ def rotate_certificates(
         plan = journal.pending_plan()
         resumed = plan is not None
         if plan is None:
-            plan = _new_plan(proj, names, retire_old)
+            check_key_source(keys, key_type)
+            plan = _new_plan(proj, names, retire_old, keys, key_type)
             journal.begin(plan)
         elif names and list(dict.fromkeys(names)) != plan.names:
             raise ProjectError(
@@ -123,11 +134,14 @@ def rotate_certificates(
                 "run the same command again to finish",
             )
         journal.finish()
+        delete_provable_orphans(clients.iot, proj, local=aws.local)
         review = count_orphan_candidates(clients.iot, proj, local=aws.local)
     return CertificatesRotated(str(proj.root), done, resumed, len(review))
 
 
-def _new_plan(proj: ThingProject, names: list[str], retire_old: bool) -> RotationPlan:
+def _new_plan(
+    proj: ThingProject, names: list[str], retire_old: bool, keys: str, key_type: str | None
+) -> RotationPlan:
     if not names:
         raise InvalidInput("Name at least one thing to rotate", "pass the things' names")
     wanted = list(dict.fromkeys(names))
@@ -144,6 +158,8 @@ def _new_plan(proj: ThingProject, names: list[str], retire_old: bool) -> Rotatio
         policy_name=proj.policy_name,
         retire_old=retire_old,
         started=time.time(),
+        keys=keys,
+        key_type=key_type,
     )
 
 
@@ -155,7 +171,7 @@ class _Rotation:
         self.journal = journal
         self.plan = plan
         self.iot = iot
-        self.certificates = CertificateIssuer(iot, journal)
+        self.certificates = certificate_issuer(iot, journal, plan.keys, plan.key_type)
 
     def rotate(self, name: str, state: ThingProgress) -> RotatedThing:
         try:

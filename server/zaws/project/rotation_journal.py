@@ -7,7 +7,7 @@ and whether the old certificates are retired at the end.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from zaws.errors import ProjectError
@@ -24,7 +24,8 @@ class RotationPlan:
     policy_name: str
     retire_old: bool
     started: float
-    options: dict[str, str] = field(default_factory=dict)
+    keys: str = "aws"  # where the new keys are made, as add-things' --keys
+    key_type: str | None = None
 
 
 class RotationJournal(StepJournal):

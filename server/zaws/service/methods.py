@@ -153,6 +153,8 @@ def rotate_certificates(params: Params, ctx: CallContext) -> dict[str, Any]:
         names,
         aws=ctx.aws,
         retire_old=not params.boolean("keepOld", default=False),
+        keys=params.string("keys") or "aws",
+        key_type=params.string("keyType"),
         progress=ctx.progress,
         cancel=ctx.cancel,
     )
@@ -350,7 +352,7 @@ METHODS: dict[str, Method] = {
         ),
         _method(
             "zaws/rotateCertificates",
-            "projectUri thingNames keepOld",
+            "projectUri thingNames keepOld keys keyType",
             rotate_certificates,
             long=True,
             changes_things=True,
