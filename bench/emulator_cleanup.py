@@ -25,18 +25,15 @@ import statistics
 import tempfile
 import time
 import uuid
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
+from cryptography.hazmat.primitives import serialization
 
 from bench.emulator import running_emulator
 from bench.local_aws import POLICY_DOCUMENT, REGION, iot_client
 from bench.zaws_cli import zaws
+from tests.support.self_signed import key_pem, self_signed
 
 ACCOUNT = "123456789012"  # moto's default account: the one the emulator answers for
 POLICY = "bench-policy"
@@ -45,25 +42,8 @@ BASE = "dev"
 
 def local_credentials() -> tuple[str, str]:
     """A private key and its self-signed certificate (EC P-256), as PEM."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "zaws bench device")])
-    now = datetime.now(UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(days=1))
-        .not_valid_after(now + timedelta(days=365))
-        .sign(key, hashes.SHA256())
-    )
-    key_pem = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.TraditionalOpenSSL,
-        serialization.NoEncryption(),
-    ).decode()
-    return key_pem, certificate.public_bytes(serialization.Encoding.PEM).decode()
+    key, certificate = self_signed("zaws bench device")
+    return key_pem(key, serialization.PrivateFormat.TraditionalOpenSSL), certificate
 
 
 def call_costs(certificates: list[str]) -> dict[str, dict[str, float]]:

@@ -22,6 +22,7 @@ from tests.emulator.data_plane.mqtt_devices import (
     policy_document,
     unique,
 )
+from tests.support.self_signed import self_signed
 
 __all__ = ["dial", "endpoint", "iot"]  # fixtures
 
@@ -73,25 +74,7 @@ def test_an_unregistered_certificate_cannot_even_handshake(
 
 
 def _self_signed(key: Any) -> str:
-    from datetime import UTC, datetime, timedelta
-
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.x509.oid import NameOID
-
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "stranger")])
-    now = datetime.now(UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(days=1))
-        .not_valid_after(now + timedelta(days=30))
-        .sign(key, hashes.SHA256())
-    )
-    return certificate.public_bytes(serialization.Encoding.PEM).decode()
+    return self_signed("stranger", key, days=30)[1]
 
 
 def test_a_certificate_registered_without_a_ca_connects(

@@ -25,7 +25,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +47,7 @@ from tests.emulator.data_plane.mqtt_devices import (
     tls_context,
     unique,
 )
+from tests.support.self_signed import key_pem, self_signed
 from zaws.emulator.data_plane import codec
 from zaws.emulator.data_plane.broker_connection import MAX_PACKET
 from zaws.emulator.data_plane.endpoint_info import read_info
@@ -391,28 +392,10 @@ def test_a_thousand_malformed_sequences_leave_the_endpoint_serving(
 
 def stranger_context(emulator: Emulator, folder: Path) -> ssl.SSLContext:
     """A client certificate the account never registered, self-signed."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "stranger")])
-    now = datetime.now(UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(days=1))
-        .not_valid_after(now + timedelta(days=30))
-        .sign(key, hashes.SHA256())
-    )
+    key, certificate = self_signed("stranger", days=30)
     cert_file, key_file = folder / "stranger.pem", folder / "stranger-key.pem"
-    cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    key_file.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
+    cert_file.write_text(certificate)
+    key_file.write_text(key_pem(key))
     stranger = Credentials("-", "-", cert_file, key_file)
     context: ssl.SSLContext = tls_context(emulator.endpoint, stranger)
     return context
