@@ -15,7 +15,6 @@ included; certificates whose key that run may have lost are listed for review, n
 from __future__ import annotations
 
 import shutil
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from functools import partial
 from pathlib import Path
@@ -23,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from zaws.aws.settings import AwsSettings
 from zaws.errors import OperationCancelled
+from zaws.operations import remote_deletion
 from zaws.operations.progress import Cancellation, ProgressCallback, ProgressReport, no_progress
 from zaws.operations.remote_deletion import CleanupTarget, Deleted, SurveyedTargets
 from zaws.operations.target_phases import StepCounter, run_phase
@@ -85,7 +85,6 @@ def cleanup(
     cancel: Cancellation | None = None,
 ) -> CleanupDone:
     from zaws.aws.clients import AwsClients
-    from zaws.operations import remote_deletion
 
     report = progress or no_progress
     cancel = cancel or Cancellation()
@@ -129,7 +128,6 @@ def cleanup(
 
 
 def _survey(proj: ThingProject, clients: AwsClients, *, local: bool) -> CleanupPlan:
-    from zaws.operations import remote_deletion
     from zaws.operations.orphan_certificates import (
         count_orphan_candidates,
         record_uncertain_requests,
@@ -149,10 +147,10 @@ def _survey(proj: ThingProject, clients: AwsClients, *, local: bool) -> CleanupP
                 )
         record_uncertain_requests(proj.state_dir, states)  # before cleanup removes the journal
     conf = proj.zawsconf()
-    project_id = conf.project_id if conf else None
     iot = clients.iot
-    with ThreadPoolExecutor(max_workers=clients.workers) as pool:
-        list(pool.map(lambda t: remote_deletion.survey(iot, t, project_id), targets))
+    remote_deletion.survey_all(
+        iot, targets, conf.project_id if conf else None, workers=clients.workers
+    )
     candidates = [
         path
         for path in (

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -92,6 +93,14 @@ def survey(iot: IoTClient, target: CleanupTarget, project_id: str | None) -> Non
             target.thing_action, target.reason = DELETE, None
     except (BotoCoreError, ClientError) as err:
         raise translate(err, f"looking up {name} and its certificates") from None
+
+
+def survey_all(
+    iot: IoTClient, targets: list[CleanupTarget], project_id: str | None, *, workers: int
+) -> None:
+    """`survey` each target, on a pool of workers (a ZawsError of any stops the plan)."""
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(lambda target: survey(iot, target, project_id), targets))
 
 
 def detach(iot: IoTClient, target: CleanupTarget) -> None:

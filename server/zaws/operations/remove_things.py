@@ -13,7 +13,6 @@ so after a failure or Ctrl-C the same command finishes the job.
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from functools import partial
 from pathlib import Path
@@ -126,10 +125,10 @@ def _survey(proj: ThingProject, names: list[str], clients: AwsClients) -> Remova
     records = [proj.thing(name) for name in wanted]  # refuses a name that is not a thing here
     targets = [CleanupTarget(r.name, list(r.cert_arns), True) for r in records]
     conf = proj.zawsconf()
-    project_id = conf.project_id if conf else None
     iot = clients.iot
-    with ThreadPoolExecutor(max_workers=clients.workers) as pool:
-        list(pool.map(lambda t: remote_deletion.survey(iot, t, project_id), targets))
+    remote_deletion.survey_all(
+        iot, targets, conf.project_id if conf else None, workers=clients.workers
+    )
     return RemovalPlan(
         project=str(proj.root),
         targets=targets,
