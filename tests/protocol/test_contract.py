@@ -86,7 +86,7 @@ def test_error_codes_are_clear_of_lsp_and_unique() -> None:
     assert -32001 not in documented.values() and -32002 not in documented.values()
     assert len(set(documented.values())) == len(documented)
     assert all(
-        "shares this number" not in e["x-description"]
+        "shares this number" not in e["data"]["description"]
         for e in contract()["components"]["errors"].values()
     )
 
