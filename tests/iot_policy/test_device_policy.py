@@ -62,8 +62,10 @@ def template_requests(thing: str) -> list[Request]:
     ]
 
 
-def device(thing: str = "sensor_1", client_id: str | None = None) -> Authorizer:
-    policy = compile_policy("zerynth-devices", device_policy_document())
+def device(
+    thing: str = "sensor_1", client_id: str | None = None, topics: tuple[str, ...] = ()
+) -> Authorizer:
+    policy = compile_policy("zerynth-devices", device_policy_document(topics))
     return Authorizer([policy], ConnectionContext(client_id or thing, ThingInfo(thing)))
 
 
@@ -121,3 +123,51 @@ def test_the_refusal_names_the_policy_and_the_topic() -> None:
         "policy zerynth-devices does not allow publishing to dev/sample (iot:Publish on"
         " topic/dev/sample)"
     )
+
+
+def examples_requests() -> list[Request]:
+    """The library's examples: samples to dev/sample (a project may also listen to it)."""
+    return [
+        ARNS.publish("dev/sample"),
+        ARNS.subscribe("dev/sample"),
+        ARNS.receive("dev/sample"),
+    ]
+
+
+def test_an_added_topic_is_allowed_beside_the_librarys_exact_list() -> None:
+    auth = device(topics=("dev/sample",))
+    wanted = [
+        ARNS.connect("sensor_1"),
+        *jobs_requests("sensor_1"),
+        *shadow_requests("sensor_1"),
+        *template_requests("sensor_1"),
+        *examples_requests(),
+    ]
+    assert refused(auth, wanted) == []
+    assert refused(device(), examples_requests()) != []  # not without the option
+
+
+def test_an_added_topic_opens_nothing_else() -> None:
+    auth = device(topics=("dev/sample",))
+    others = [
+        ARNS.publish("dev/sample/more"),
+        ARNS.publish("dev/samples"),
+        ARNS.subscribe("dev/#"),
+        ARNS.publish("sensors"),
+        *jobs_requests("sensor_2"),
+        *shadow_requests("sensor_2"),
+    ]
+    assert [auth.check_request(r).allowed for r in others] == [False] * len(others)
+
+
+def test_an_added_filter_allows_the_topics_it_covers() -> None:
+    auth = device(topics=("dev/#",))
+    wanted = [
+        ARNS.subscribe("dev/#"),
+        ARNS.receive("dev/sample"),
+        ARNS.receive("dev/a/b"),
+        ARNS.publish("dev/sample"),
+    ]
+    assert refused(auth, wanted) == []
+    assert not auth.check_request(ARNS.publish("devices/x")).allowed
+    assert not auth.check_request(ARNS.subscribe("dev/+")).allowed  # another filter

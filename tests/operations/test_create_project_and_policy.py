@@ -109,3 +109,29 @@ def test_policy_lets_a_device_use_only_its_own_name_topics_and_jobs(
 def test_invalid_policy_name(aws: AwsSettings) -> None:
     with pytest.raises(InvalidInput, match="policy name"):
         create_policy("bad name!", aws=aws)
+
+
+def test_policy_with_added_topics_lets_devices_use_them(aws: AwsSettings, boto: Any) -> None:
+    made = create_policy("devices", aws=aws, topics=["dev/sample", "dev/sample", "alerts/#"])
+    document = json.loads(boto("iot").get_policy(policyName=made.name)["policyDocument"])
+    added = {s["Sid"]: s["Resource"] for s in document["Statement"] if "Sid" in s}
+    assert added == {
+        "ApplicationTopicsPublish": [
+            "arn:aws:iot:*:*:topic/alerts/*",
+            "arn:aws:iot:*:*:topic/dev/sample",
+        ],
+        "ApplicationTopicsReceive": [
+            "arn:aws:iot:*:*:topic/alerts/*",
+            "arn:aws:iot:*:*:topic/dev/sample",
+        ],
+        "ApplicationTopicsSubscribe": [
+            "arn:aws:iot:*:*:topicfilter/alerts/#",
+            "arn:aws:iot:*:*:topicfilter/dev/sample",
+        ],
+    }
+
+
+def test_a_bad_topic_is_refused_before_the_policy_is_created(aws: AwsSettings, boto: Any) -> None:
+    with pytest.raises(InvalidInput, match="reserved"):
+        create_policy("devices", aws=aws, topics=["dev/sample", "$aws/events/#"])
+    assert boto("iot").list_policies()["policies"] == []

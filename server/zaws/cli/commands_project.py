@@ -53,13 +53,23 @@ def thing_project_from_template(
 
 @cli.command("create-policy")
 @click.argument("name")
+@click.option(
+    "--topic",
+    "topics",
+    multiple=True,
+    metavar="TOPIC",
+    help="Also let every device publish, subscribe and receive on TOPIC (a filter such as "
+    "dev/# too); repeatable. For projects that publish outside the thing's name, e.g. dev/sample.",
+)
 @aws_options
 @click.pass_context
-def create_policy_command(ctx: click.Context, /, name: str, **options: Any) -> None:
+def create_policy_command(
+    ctx: click.Context, /, name: str, topics: tuple[str, ...], **options: Any
+) -> None:
     """Create a least-privilege device policy NAME (each device: its own topics and jobs)."""
     from zaws.operations.create_policy import create_policy
 
     run = Invocation(ctx, options)
-    made = create_policy(name, aws=run.aws())
+    made = create_policy(name, aws=run.aws(), topics=topics)
     verb = "Created policy" if made.created else "Policy already exists, left as it is:"
     run.output.result(made.to_dict(), [f"[green]{verb}[/] {made.name} ({made.arn})"])

@@ -4,22 +4,27 @@ A device may connect only with its own thing name as client id (and only while i
 attached to that thing), publish, subscribe and receive only under `<thing name>/...`, and use only
 its own jobs topics, which FOTA needs, and its own shadows (classic and named), which the Zerynth
 library's shadow support uses (it publishes `.../shadow/update`, subscribes to `.../update/delta`).
+`topics` adds application topics outside the thing's name, which every device may then use
+(policy_topics: the Zerynth examples publish to `dev/sample`).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from zaws.aws.settings import AwsSettings
 from zaws.errors import InvalidInput
+from zaws.operations.policy_topics import application_statements
 
 THING = "${iot:Connection.Thing.ThingName}"
 POLICY_NAME_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+=,.@-_")
 
 
-def device_policy_document() -> dict[str, Any]:
+def device_policy_document(topics: Sequence[str] = ()) -> dict[str, Any]:
+    """The thing's own topics, jobs and shadows; `topics` (topics or filters) for every device."""
     topic = "arn:aws:iot:*:*:topic"
     topicfilter = "arn:aws:iot:*:*:topicfilter"
     return {
@@ -49,6 +54,7 @@ def device_policy_document() -> dict[str, Any]:
                     f"{topicfilter}/$aws/things/{THING}/shadow/*",
                 ],
             },
+            *application_statements(topics, topics, sid="ApplicationTopics"),
         ],
     }
 
@@ -71,8 +77,10 @@ def check_policy_name(name: str) -> None:
         )
 
 
-def create_policy(name: str, *, aws: AwsSettings) -> PolicyCreated:
+def create_policy(name: str, *, aws: AwsSettings, topics: Sequence[str] = ()) -> PolicyCreated:
+    """An existing policy of that name is left untouched, whatever `topics` says."""
     check_policy_name(name)
+    document = device_policy_document(topics)  # a bad topic is refused before any call
     from botocore.exceptions import ClientError
 
     from zaws.aws.clients import AwsClients
@@ -81,9 +89,7 @@ def create_policy(name: str, *, aws: AwsSettings) -> PolicyCreated:
     iot = AwsClients(aws).iot
     with aws_errors(f"creating policy {name}"):
         try:
-            made = iot.create_policy(
-                policyName=name, policyDocument=json.dumps(device_policy_document())
-            )
+            made = iot.create_policy(policyName=name, policyDocument=json.dumps(document))
             return PolicyCreated(name=name, arn=made["policyArn"], created=True)
         except ClientError as err:
             if error_code(err) != "ResourceAlreadyExistsException":

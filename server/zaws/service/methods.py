@@ -64,7 +64,7 @@ def create_project(params: Params, ctx: CallContext) -> dict[str, Any]:
 def create_policy(params: Params, ctx: CallContext) -> dict[str, Any]:
     from zaws.operations.create_policy import create_policy as run
 
-    made = run(params.required_string("name"), aws=ctx.aws)
+    made = run(params.required_string("name"), aws=ctx.aws, topics=params.strings("topics") or [])
     return dict(to_protocol(made.to_dict()))
 
 
@@ -313,7 +313,7 @@ METHODS: dict[str, Method] = {
     m.name: m
     for m in (
         _method("zaws/createProject", "name parentUri endpoint policyName", create_project),
-        _method("zaws/createPolicy", "name", create_policy),
+        _method("zaws/createPolicy", "name topics", create_policy),
         _method(
             "zaws/addThings",
             "projectUri baseName count keys keyType",

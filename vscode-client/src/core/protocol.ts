@@ -382,6 +382,8 @@ export interface ThingList {
 
 export interface CreatePolicyParams {
   name: string;
+  /** Application topics (or filters) every device may also use, e.g. dev/sample. */
+  topics?: string[];
 }
 
 export interface PolicyCreated {
