@@ -3,7 +3,8 @@
 Steps: pick the things (--thing NAME..., --all, else the active thing); resolve each one's
 endpoint and identity as `zaws mqtt --thing` does (`mqtt_connect.resolve_target`: the emulator's
 endpoint locally, thing.conf.json's with Amazon Root CA 1 on AWS); run them all in one process
-(`devices.fleet`), each event handed to `on_event` as it happens. The servers call this too.
+(`devices.fleet`), each event handed to `on_event` as it happens. The servers build the same
+devices with `simulated_devices` and run each in a thread of its own (`service.device_sessions`).
 """
 
 from __future__ import annotations
@@ -13,13 +14,16 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from zaws.aws.settings import AwsSettings
 from zaws.devices.events import DeviceEvent
 from zaws.devices.fota_runner import FotaResult
 from zaws.devices.topics import TEMPLATE_PERIOD_S
 from zaws.errors import InvalidInput, ProjectError
+
+if TYPE_CHECKING:
+    from zaws.devices.device import SimulatedDevice
 
 FOTA_RESULTS: tuple[FotaResult, ...] = ("succeed", "fail-md5", "reject")
 
@@ -51,6 +55,41 @@ def pick_things(project: Path, things: Sequence[str], all_things: bool) -> list[
     return [active]
 
 
+def simulated_devices(
+    project: Path,
+    *,
+    aws: AwsSettings,
+    emit: Callable[[DeviceEvent], None],
+    things: Sequence[str] = (),
+    all_things: bool = False,
+    every: float | None = None,
+    fota_result: FotaResult = "succeed",
+    timeout: float = 15.0,
+) -> list[SimulatedDevice]:
+    """The devices of the things picked, each target resolved (nothing connects yet)."""
+    from zaws.devices.device import DeviceOptions, SimulatedDevice
+    from zaws.devices.slots import slot_record_path
+    from zaws.operations.mqtt_connect import resolve_target
+    from zaws.project.thing_project import ThingProject
+
+    if fota_result not in FOTA_RESULTS:
+        raise InvalidInput(f"--fota-result must be one of {', '.join(FOTA_RESULTS)}")
+    if every is not None and every <= 0:
+        raise InvalidInput("--every takes a positive number of seconds")
+    names = pick_things(project, things, all_things)
+    state_dir = ThingProject.open(project).state_dir
+    options = DeviceOptions(every or TEMPLATE_PERIOD_S, fota_result, timeout)
+    return [
+        SimulatedDevice(
+            resolve_target(project, aws=aws, thing=name),
+            slot_record_path(state_dir, name),
+            options,
+            emit,
+        )
+        for name in names
+    ]
+
+
 def run_devices(
     project: Path,
     *,
@@ -64,29 +103,21 @@ def run_devices(
     stop: threading.Event | None = None,
     timeout: float = 15.0,
 ) -> DevicesRan:
-    from zaws.devices.device import DeviceOptions, SimulatedDevice
     from zaws.devices.fleet import Fleet
-    from zaws.devices.slots import slot_record_path
-    from zaws.operations.mqtt_connect import resolve_target
-    from zaws.project.thing_project import ThingProject
 
-    if fota_result not in FOTA_RESULTS:
-        raise InvalidInput(f"--fota-result must be one of {', '.join(FOTA_RESULTS)}")
     if (every is not None and every <= 0) or (duration is not None and duration <= 0):
         raise InvalidInput("--every and --for take a positive number of seconds")
-    names = pick_things(project, things, all_things)
-    state_dir = ThingProject.open(project).state_dir
-    options = DeviceOptions(every or TEMPLATE_PERIOD_S, fota_result, timeout)
     fleet = Fleet(on_event)
-    devices = [
-        SimulatedDevice(
-            resolve_target(project, aws=aws, thing=name),
-            slot_record_path(state_dir, name),
-            options,
-            fleet.emit,
-        )
-        for name in names
-    ]
+    devices = simulated_devices(
+        project,
+        aws=aws,
+        emit=fleet.emit,
+        things=things,
+        all_things=all_things,
+        every=every,
+        fota_result=fota_result,
+        timeout=timeout,
+    )
     started = time.monotonic()
     stopped_by = fleet.run(devices, stop or threading.Event(), duration)
-    return DevicesRan(names, stopped_by, time.monotonic() - started)
+    return DevicesRan([d.thing for d in devices], stopped_by, time.monotonic() - started)

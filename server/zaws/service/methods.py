@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from zaws.aws.settings import AwsSettings
 from zaws.errors import ConfirmationRequired, ZawsError, local_file_error
 from zaws.operations.progress import Cancellation, ProgressCallback
+from zaws.service import background_methods
 from zaws.service.list_cache import ListCache, project_signature
 from zaws.service.params import Params
 from zaws.service.results import fota_started, fota_verification, to_protocol, with_project_uri
@@ -22,6 +23,7 @@ from zaws.service.uris import InvalidParams
 
 if TYPE_CHECKING:
     from zaws.operations.fota_targets import FotaTargets
+    from zaws.service.background import Background
 
 
 @dataclass
@@ -29,6 +31,7 @@ class CallContext:
     aws: AwsSettings
     progress: ProgressCallback | None = None
     cancel: Cancellation | None = None
+    background: Background | None = None  # the server's simulated devices and subscriptions
 
 
 Handler = Callable[[Params, CallContext], dict[str, Any]]
@@ -378,6 +381,22 @@ METHODS: dict[str, Method] = {
             changes_jobs=True,
         ),
         _method("zaws/fotaSetup", "bucket role", fota_setup),
+        _method(
+            "zaws/startDevices",
+            "projectUri thingNames allThings every fotaResult",
+            background_methods.start_devices,
+        ),
+        _method(
+            "zaws/stopDevices",
+            "sessionId projectUri thingNames all",
+            background_methods.stop_devices,
+        ),
+        _method("zaws/listDevices", "projectUri", background_methods.list_devices),
+        _method("zaws/checkDevice", "projectUri thingName", background_methods.check_device),
+        _method(
+            "zaws/subscribe", "projectUri filters thingName qos", background_methods.subscribe
+        ),
+        _method("zaws/unsubscribe", "subscriptionId", background_methods.unsubscribe),
     )
 }
 
