@@ -136,14 +136,25 @@ def raise_open_files_limit(wanted: int = 65536) -> int:
     return soft
 
 
-def start_mqtt_endpoint(home: Path, port: int, ws_port: int, connect_timeout_s: float) -> Any:
+def start_mqtt_endpoint(
+    home: Path,
+    port: int,
+    ws_port: int,
+    connect_timeout_s: float,
+    handshake_timeout_s: float = 10.0,
+) -> Any:
     """The data plane's MQTT endpoint, started; None (logged) if it could not start."""
     from zaws.aws.settings import LOCAL_REGION
     from zaws.emulator.data_plane.endpoint import Endpoint
 
     logging.getLogger("zaws.emulator.mqtt").setLevel(logging.INFO)  # refusals, with their reason
     endpoint = Endpoint(
-        home, region=LOCAL_REGION, port=port, ws_port=ws_port, connect_timeout_s=connect_timeout_s
+        home,
+        region=LOCAL_REGION,
+        port=port,
+        ws_port=ws_port,
+        connect_timeout_s=connect_timeout_s,
+        handshake_timeout_s=handshake_timeout_s,
     )
     try:
         info = endpoint.start()
@@ -169,6 +180,7 @@ def serve(
     mqtt_port: int = 0,
     mqtt_ws_port: int = 0,
     mqtt_connect_timeout_s: float = 10.0,
+    mqtt_handshake_timeout_s: float = 10.0,
 ) -> None:
     from moto.moto_server.werkzeug_app import (
         DomainDispatcherApplication,
@@ -191,7 +203,9 @@ def serve(
     worker = threading.Thread(target=server.serve_forever, name="moto", daemon=True)
     worker.start()
     raise_open_files_limit()
-    mqtt = start_mqtt_endpoint(home, mqtt_port, mqtt_ws_port, mqtt_connect_timeout_s)
+    mqtt = start_mqtt_endpoint(
+        home, mqtt_port, mqtt_ws_port, mqtt_connect_timeout_s, mqtt_handshake_timeout_s
+    )
     services: list[object] = []
     if mqtt is not None:  # AWS's $aws topics: jobs, shadows, lifecycle events
         services = install_reserved_services(mqtt.broker, url)
@@ -214,7 +228,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--mqtt-port", type=int, default=0, help="MQTT over TLS; 0: a free one")
     parser.add_argument("--mqtt-ws-port", type=int, default=0, help="MQTT over WebSocket")
-    parser.add_argument("--mqtt-connect-timeout", type=float, default=10.0)
+    parser.add_argument(
+        "--mqtt-connect-timeout", type=float, default=10.0, help="seconds to a whole CONNECT"
+    )
+    parser.add_argument(
+        "--mqtt-handshake-timeout", type=float, default=10.0, help="seconds to finish TLS/upgrade"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(stream=sys.stderr, format="%(asctime)s %(message)s")
     serve(
@@ -224,6 +243,7 @@ def main(argv: list[str] | None = None) -> None:
         args.mqtt_port,
         args.mqtt_ws_port,
         args.mqtt_connect_timeout,
+        args.mqtt_handshake_timeout,
     )
 
 

@@ -31,7 +31,7 @@ from zaws.emulator.data_plane.broker_connection import Connection
 
 log = logging.getLogger("zaws.emulator.mqtt")
 
-HANDSHAKE_TIMEOUT_S = 10.0
+DEFAULT_HANDSHAKE_TIMEOUT_S = 10.0
 READ_SIZE = 64 * 1024
 _REGION_IN_HOST = re.compile(r"^[a-z0-9]+-ats\.iot\.([a-z0-9-]+)\.amazonaws\.com$")
 
@@ -95,6 +95,7 @@ async def serve_mutual_tls(
     context: ssl.SSLContext,
     trust: ClientTrust,
     identify: CertificateIdentify,
+    handshake_timeout_s: float = DEFAULT_HANDSHAKE_TIMEOUT_S,
 ) -> asyncio.Server:
     remember_server_name(context)
     smaller_tls_buffers()
@@ -102,7 +103,7 @@ async def serve_mutual_tls(
     async def on_accept(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             trust.refresh()
-            await writer.start_tls(context, ssl_handshake_timeout=HANDSHAKE_TIMEOUT_S)
+            await writer.start_tls(context, ssl_handshake_timeout=handshake_timeout_s)
         except (OSError, ssl.SSLError, TimeoutError, ConnectionError) as err:
             log.info("mqtt: TLS handshake failed: %s", err)
             writer.close()

@@ -4,7 +4,9 @@ The upgrade request's URL must carry a SigV4 query signature by the emulator's o
 (`sigv4_query.py`; what the control plane accepts too), else the answer is 403 and no WebSocket.
 The subprotocol is `mqtt`; each binary message carries MQTT bytes (a packet may span messages, as
 MQTT over WebSocket allows). Such a client is an IAM identity, allowed everything on the emulator
-(`AllowEverything`), as the emulator's control plane allows those credentials everything.
+(`AllowEverything`), as the emulator's control plane allows those credentials everything. The TLS
+handshake and then the upgrade request must each be done `handshake_timeout_s` after they start,
+else the connection is closed (websockets' `open_timeout`, which also bounds the TLS handshake).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from zaws.aws.clients import LOCAL_CREDENTIALS
 from zaws.emulator.data_plane.authorization import AllowEverything, Authorization
 from zaws.emulator.data_plane.broker import Broker
 from zaws.emulator.data_plane.broker_connection import MAX_PACKET, Connection
+from zaws.emulator.data_plane.broker_listeners import DEFAULT_HANDSHAKE_TIMEOUT_S
 from zaws.emulator.data_plane.sigv4_query import SignatureRefused, verify
 
 log = logging.getLogger("zaws.emulator.mqtt")
@@ -80,7 +83,11 @@ def _check_signature(connection: ServerConnection, request: Request) -> Response
 
 
 async def serve_websocket(
-    broker: Broker, host: str, port: int, context: ssl.SSLContext
+    broker: Broker,
+    host: str,
+    port: int,
+    context: ssl.SSLContext,
+    handshake_timeout_s: float = DEFAULT_HANDSHAKE_TIMEOUT_S,
 ) -> asyncio.Server:
     async def on_websocket(websocket: ServerConnection) -> None:
         access_key, region = getattr(websocket, _IDENTITY)
@@ -109,5 +116,6 @@ async def serve_websocket(
         process_request=_check_signature,
         max_size=MAX_PACKET,
         compression=None,
+        open_timeout=handshake_timeout_s,
     )
     return server.server

@@ -6,6 +6,9 @@ root CA, names the host `describe_endpoint(endpointType="iot:Data-ATS")` answers
 (`data_endpoint_host`), "localhost" and 127.0.0.1, so a client connecting to 127.0.0.1 with that
 server name and trusting `root-ca.pem` verifies the server as a device verifies AWS. MQTT over
 mutual TLS listens on `port`; MQTT over WebSocket (SigV4) on `ws_port`, with the same certificate.
+Both close a client whose handshake is not done `handshake_timeout_s` after it connected, and one
+that sends no whole CONNECT `connect_timeout_s` after its handshake (the emulator process takes
+both as options, so tests can make them short).
 
 Retained messages are kept across restarts in `retained.json` beside the emulator's state.
 `mqtt.json` in the emulator's folder says where, for `zaws emulator status` and `zaws mqtt`
@@ -27,7 +30,10 @@ from zaws.emulator.data_plane.authorization import (
     iot_backend,
 )
 from zaws.emulator.data_plane.broker import Broker, BrokerIdentity, ServerStarter
-from zaws.emulator.data_plane.broker_listeners import serve_mutual_tls
+from zaws.emulator.data_plane.broker_listeners import (
+    DEFAULT_HANDSHAKE_TIMEOUT_S,
+    serve_mutual_tls,
+)
 from zaws.emulator.data_plane.endpoint_info import EndpointInfo, remove_info, write_info
 from zaws.emulator.data_plane.tls import MQTT_ALPN, ClientTrust, server_context
 
@@ -53,12 +59,14 @@ class Endpoint:
         port: int = 0,
         ws_port: int | None = 0,
         connect_timeout_s: float = 10.0,
+        handshake_timeout_s: float = DEFAULT_HANDSHAKE_TIMEOUT_S,
     ) -> None:
         self.folder = folder
         self.region = region
         self.account_id = account_id
         self.port = port
         self.ws_port = ws_port
+        self.handshake_timeout_s = handshake_timeout_s
         self.broker = Broker(BrokerIdentity(account_id, region), connect_timeout_s)
         self.info: EndpointInfo | None = None
 
@@ -69,12 +77,15 @@ class Endpoint:
         mutual = server_context(server, client_ca_pem=authority.certificate_pem, alpn=(MQTT_ALPN,))
         trust = ClientTrust(mutual, authority, lambda: iot_backend(self.account_id, self.region))
         account_id = self.account_id
+        handshake_s = self.handshake_timeout_s
 
         def identify(der: bytes, client_id: str, region: str, ip: str | None) -> Authorization:
             return ConnectionAuthorization(der, client_id, authority, region, account_id, ip)
 
         async def tls_listener(broker: Broker) -> Any:
-            return await serve_mutual_tls(broker, HOST, self.port, mutual, trust, identify)
+            return await serve_mutual_tls(
+                broker, HOST, self.port, mutual, trust, identify, handshake_s
+            )
 
         starters: list[ServerStarter] = [tls_listener]
         if self.ws_port is not None:
@@ -84,7 +95,7 @@ class Endpoint:
             ws_port = self.ws_port
 
             async def ws_listener(broker: Broker) -> Any:
-                return await serve_websocket(broker, HOST, ws_port, plain)
+                return await serve_websocket(broker, HOST, ws_port, plain, handshake_s)
 
             starters.append(ws_listener)
         self.broker.retained.load(self.folder / RETAINED_FILE)
