@@ -159,6 +159,23 @@ def test_a_cancelled_execution_takes_no_updates(
     assert answer.body["executionState"] == {"status": "CANCELED", "versionNumber": 2}
 
 
+@pytest.mark.parametrize("ended", ["SUCCEEDED", "FAILED", "REJECTED", "CANCELED"])
+def test_describing_an_ended_execution_is_terminal_state_reached(
+    jobs: JobsService, plane: RecordingPlane, backends: dict[str, Any], ended: str
+) -> None:
+    create_job(backends["iot"], "j1", ["dev_0"])
+    assert ask(jobs, plane, f"{T}/j1/get").topic == f"{T}/j1/get/accepted"
+    if ended == "CANCELED":
+        backends["iot"].cancel_job("j1", None, None, False)
+    else:
+        ask(jobs, plane, f"{T}/j1/update", {"status": ended})
+    answer = ask(jobs, plane, f"{T}/j1/get", {"clientToken": "t"})
+    assert answer.topic == f"{T}/j1/get/rejected"
+    assert answer.body["code"] == "TerminalStateReached" and ended in answer.body["message"]
+    assert answer.body["clientToken"] == "t" and "executionState" not in answer.body
+    assert "execution" not in ask(jobs, plane, f"{T}/$next/get").body  # nothing pending
+
+
 @pytest.mark.parametrize(
     ("topic", "payload", "code"),
     [

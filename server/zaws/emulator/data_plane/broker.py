@@ -6,11 +6,11 @@ threads reach it through `deliver` and `publish` (the `DataPlane` of `services.p
 the work to the loop. Listeners (`broker_listeners.py`) turn accepted sockets into `Connection`s;
 this module decides, for each PUBLISH, who gets it: the subscribers whose filters match, one copy
 per client at the highest QoS of its matching subscriptions, each delivery allowed by that
-client's iot:Receive. A second connection with a client id takes over (the first gets DISCONNECT
-0x8E on MQTT 5, reason DUPLICATE_CLIENTID). `$aws/...` publishes also go to the reserved-topic
-service that handles them; with none, they only reach subscribers (AWS may close a connection for
-an unsupported reserved topic; the emulator does not, so a device under test is not cut off for
-a service the emulator lacks).
+client's iot:Receive, as is each answer a service `deliver`s to one client. A second connection
+with a client id takes over (the first gets DISCONNECT 0x8E on MQTT 5, reason DUPLICATE_CLIENTID).
+`$aws/...` publishes also go to the reserved-topic service that handles them; with none, they only
+reach subscribers (AWS may close a connection for an unsupported reserved topic; the emulator does
+not, so a device under test is not cut off for a service the emulator lacks).
 """
 
 from __future__ import annotations
@@ -124,7 +124,9 @@ class Broker:
     def deliver(self, client_id: str, topic: str, payload: bytes, qos: int = 0) -> None:
         def now() -> None:
             session = self.sessions.sessions.get(client_id)
-            if session is not None and client_id in self.connections:
+            if session is None or client_id not in self.connections:
+                return
+            if self._may_receive(session, topic):  # as every delivery: AWS checks iot:Receive
                 self.send_to(session, Outgoing(topic, bytes(payload), min(qos, 1)))
 
         self.in_loop(now)

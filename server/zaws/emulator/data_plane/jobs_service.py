@@ -3,7 +3,12 @@
 A device publishes to `jobs/get`, `jobs/start-next`, `jobs/<jobId>/get` (`$next` too) or
 `jobs/<jobId>/update`; the answer goes to `<request topic>/accepted` or `/rejected`, delivered to
 that device whether or not it subscribed (the Zerynth library subscribes to `.../update/`
-literally and relies on it), with the request's `clientToken` and a `timestamp`. What a device
+literally and relies on it), with the request's `clientToken` and a `timestamp`, when the
+device's iot:Receive allows the answer's topic (checked on every delivery, as AWS's job policy
+example grants it on `$aws/things/<thing>/jobs/*`; `Broker.deliver`). Describing an execution
+that has ended is rejected with TerminalStateReached, the one operation AWS gives that code to
+(jobs-api.md; TerminalStateException, 410, of iot-jobs-data's DescribeJobExecution only); an
+update of one is InvalidStateTransition (`jobs_executions.update`). What a device
 does changes moto's execution objects, so describe_job_execution, list_job_executions_for_job and
 describe_job's counts show it, and a restart keeps it.
 
@@ -24,6 +29,7 @@ from zaws.emulator.data_plane.jobs_documents import job_document
 from zaws.emulator.data_plane.jobs_executions import JobsError, full, state, summary, update
 from zaws.emulator.data_plane.services import ClientInfo, DataPlane
 from zaws.emulator.iot_jobs import (
+    ENDED,
     add_jobs_listener,
     pending_executions,
     pending_job_ids,
@@ -106,6 +112,12 @@ class JobsService:
             execution = pending[0]
         else:
             execution = self._execution(backend, thing, job_id, request)
+            if execution.status in ENDED:
+                raise JobsError(
+                    "TerminalStateReached",
+                    f"Job execution {job_id} of {thing} is in the terminal state "
+                    f"{execution.status}",
+                )
         include = request.get("includeJobDocument", True) is not False
         document = job_document(backend.jobs[execution.job_id], self.s3_base_url)
         return {"execution": full(execution, thing, document if include else None)}

@@ -4,7 +4,8 @@ The broker authorizes a device's PUBLISH to a `$aws/...` topic (iot:Publish) and
 first registered `ReservedTopicService` whose `handles(topic)` is true, calling `on_publish` on
 the broker's thread with moto's lock held (`one_at_a_time.moto_lock()`). Services answer through
 the `DataPlane` the broker implements: `deliver` to one client whether or not it subscribed (the
-Jobs API's accepted/rejected), `publish` to every matching subscriber that iot:Receive allows.
+Jobs API's accepted/rejected), `publish` to every matching subscriber; iot:Receive is checked
+for both, on every delivery, as AWS does.
 Both are thread-safe and never block on the broker: callable from `on_publish`, from moto's
 request threads (a job created over HTTP) or from anywhere else. `on_connection_change` reports
 connections and disconnections for the lifecycle events.
@@ -44,7 +45,8 @@ class ReservedTopicService(Protocol):
 
 class DataPlane(Protocol):
     def deliver(self, client_id: str, topic: str, payload: bytes, qos: int = 0) -> None:
-        """To that connected client, subscribed or not (dropped when it is not connected)."""
+        """To that connected client, subscribed or not, if its iot:Receive allows `topic`
+        (dropped when it is not connected or not allowed)."""
         ...
 
     def publish(self, topic: str, payload: bytes, qos: int = 0, retain: bool = False) -> None:
