@@ -68,3 +68,10 @@ def test_what_is_refused(path: str, host: str, now: float) -> None:
 def test_an_unknown_access_key_is_refused() -> None:
     with pytest.raises(SignatureRefused, match="unknown access key"):
         verify(botocore_path(), HOST, {"someone": "else"}, now=WHEN.timestamp())
+
+
+@pytest.mark.parametrize("expires", ["abc", "", "-5", "1e3", "nan"])
+def test_a_malformed_expiry_is_refused_not_an_error(expires: str) -> None:
+    path = botocore_path().replace("X-Amz-Expires=3600", f"X-Amz-Expires={expires}")
+    with pytest.raises(SignatureRefused, match="X-Amz-Expires"):
+        verify(path, HOST, SECRETS, now=WHEN.timestamp())

@@ -78,7 +78,10 @@ def verify(
         signed_at = datetime.strptime(amz_date, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC).timestamp()
     except ValueError:
         raise SignatureRefused("a malformed X-Amz-Date") from None
-    expires = float(values.get("X-Amz-Expires", MAX_SKEW_S) or MAX_SKEW_S)
+    expires_text = values.get("X-Amz-Expires", str(MAX_SKEW_S))
+    if not (expires_text.isascii() and expires_text.isdigit()):
+        raise SignatureRefused("a malformed X-Amz-Expires")
+    expires = int(expires_text)
     current = time.time() if now is None else now
     if current > signed_at + max(expires, MAX_SKEW_S) or signed_at > current + MAX_SKEW_S:
         raise SignatureRefused("the signature has expired")
