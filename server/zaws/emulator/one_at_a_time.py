@@ -36,6 +36,11 @@ def _bump_generation() -> None:
     _generation += 1
 
 
+def note_control_plane_change() -> None:
+    """Work done outside a request (a bulk registration task) changed moto's state."""
+    _bump_generation()
+
+
 @contextlib.contextmanager
 def moto_lock() -> Iterator[None]:
     """Hold moto's request lock (the data plane reading or changing moto's backends); a no-op

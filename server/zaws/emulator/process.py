@@ -13,6 +13,9 @@ hand. It differs from a bare `moto_server` in these ways:
 - requests run inside moto one at a time (its backends are not thread-safe), RSA key generation
   excepted (`one_at_a_time.py`);
 - moto lists its own modules once, not on every request (`moto_modules.py`);
+- bulk registration (StartThingRegistrationTask, Describe, Stop, List, ListReports) runs as on
+  AWS: a task on a thread of its own, reading its input from S3, applying the provisioning
+  template, writing JSON-lines reports (`iot_bulk_registration.py`);
 - S3 refuses presigned URLs that expired or were altered, checking their SigV4 query signature
   with the local credentials as S3 does (moto checks neither; `s3_presigned_urls.py`);
 - AWS IoT's data plane: an MQTT endpoint on 127.0.0.1 (mutual TLS and SigV4 WebSocket) where
@@ -46,6 +49,7 @@ from zaws.emulator.data_plane.reserved_services import (
     close_reserved_services,
     install_reserved_services,
 )
+from zaws.emulator.iot_bulk_registration import patch_bulk_registration
 from zaws.emulator.iot_certificates import patch_certificates
 from zaws.emulator.iot_indexes import patch_lookups
 from zaws.emulator.iot_jobs import patch_jobs
@@ -76,6 +80,7 @@ def configure_moto() -> None:
     setattr(IoTBackend, "describe_endpoint", stable_endpoint)  # noqa: B010 (monkeypatch by design)
     patch_jobs()
     patch_create_thing()
+    patch_bulk_registration()
     patch_lookups()
     release_lock_for_rsa_keys()
     list_moto_modules_once()
