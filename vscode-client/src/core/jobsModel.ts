@@ -104,12 +104,18 @@ export function jobLook(job: FotaJobSummary): JobRowLook {
   };
 }
 
-export function executionLook(execution: FotaExecution): JobRowLook {
+/** `reason`: why the execution ended as it did, when known (a simulated device's job event says it). */
+export function executionLook(execution: FotaExecution, reason?: string): JobRowLook {
   const { icon, color }: { icon: string; color?: string } = EXECUTION_ICONS[execution.status] ?? { icon: 'circle-outline' };
   return {
     label: execution.thingName,
-    description: statusText(execution.status),
-    tooltip: [execution.thingName, `status: ${statusText(execution.status)}`, execution.lastUpdated ? `updated: ${execution.lastUpdated}` : undefined].filter(Boolean).join('\n'),
+    description: [statusText(execution.status), reason].filter(Boolean).join(' · '),
+    tooltip: [
+      execution.thingName,
+      `status: ${statusText(execution.status)}`,
+      reason ? `reason: ${reason}` : undefined,
+      execution.lastUpdated ? `updated: ${execution.lastUpdated}` : undefined,
+    ].filter(Boolean).join('\n'),
     icon,
     iconColor: color,
     contextValue: 'zaws.jobExecution',

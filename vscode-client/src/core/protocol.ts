@@ -3,8 +3,25 @@
  * and the results it reads. Everything else goes through `RequestMap`, so a contract test can check
  * this file (and the params the commands really send) against protocol/openrpc.json.
  *
+ * The simulated devices' and subscriptions' types are in deviceProtocol.ts (their methods are in
+ * RequestMap here, listed in DEVICE_METHODS there, checked by test/deviceContract.test.ts).
+ *
  * Pure types and constants: no `vscode` import, usable from unit tests.
  */
+import type {
+  CheckDeviceParams,
+  DeviceCheck,
+  DeviceList,
+  DevicesStarted,
+  DevicesStopped,
+  ListDevicesParams,
+  StartDevicesParams,
+  StopDevicesParams,
+  SubscribeParams,
+  Subscribed,
+  UnsubscribeParams,
+  Unsubscribed,
+} from './deviceProtocol';
 
 /** A file URI of a project folder, e.g. `file:///home/me/blink`. */
 export type ProjectUri = string;
@@ -411,6 +428,12 @@ export interface RequestMap {
   'zaws/verifyFota': { params: VerifyFotaParams; result: FotaVerification };
   'zaws/cancelFotaJob': { params: CancelFotaJobParams; result: FotaJobCancelled };
   'zaws/deleteFotaJob': { params: DeleteFotaJobParams; result: FotaJobDeleted };
+  'zaws/startDevices': { params: StartDevicesParams; result: DevicesStarted };
+  'zaws/stopDevices': { params: StopDevicesParams; result: DevicesStopped };
+  'zaws/listDevices': { params: ListDevicesParams; result: DeviceList };
+  'zaws/checkDevice': { params: CheckDeviceParams; result: DeviceCheck };
+  'zaws/subscribe': { params: SubscribeParams; result: Subscribed };
+  'zaws/unsubscribe': { params: UnsubscribeParams; result: Unsubscribed };
 }
 
 export type Method = keyof RequestMap;

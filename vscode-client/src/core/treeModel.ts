@@ -15,9 +15,10 @@ export interface RowLook {
   iconColor?: string;
   /**
    * Menus key on it: `zaws.thing` (can be made active), `zaws.thing.active`, and for a thing whose
-   * certificate zaws stopped (never offered Set Active) `zaws.thing.revoked`, `zaws.thing.inactive`.
+   * certificate zaws stopped (never offered Set Active) `zaws.thing.revoked`, `zaws.thing.inactive`;
+   * a thing running as a simulated device has `.running` after it (`zaws.thing.active.running`).
    */
-  contextValue: 'zaws.project' | 'zaws.thing' | 'zaws.thing.active' | 'zaws.thing.revoked' | 'zaws.thing.inactive';
+  contextValue: string;
 }
 
 export function projectLook(name: string, path: string, things: ThingInfo[] | undefined, error?: string): RowLook {
@@ -43,8 +44,18 @@ export function stoppedText(thing: ThingInfo): string | undefined {
 }
 
 export function thingLook(thing: ThingInfo): RowLook {
+  return thingRow(thing, false);
+}
+
+/** The row of a thing that runs as a simulated device in the server (zaws/startDevices). */
+export function runningThingLook(thing: ThingInfo): RowLook {
+  return thingRow(thing, true);
+}
+
+function thingRow(thing: ThingInfo, running: boolean): RowLook {
   const parts: string[] = [];
   if (thing.active) parts.push('active');
+  if (running) parts.push('simulated device running');
   const stopped = stoppedText(thing);
   if (stopped) parts.push(stopped);
   const remote = remoteText(thing);
@@ -55,14 +66,17 @@ export function thingLook(thing: ThingInfo): RowLook {
     thing.certificateStatus === 'REVOKED' ? 'certificate revoked: a device with it can no longer connect (final); Rotate Certificate gives the thing a new one' : undefined,
     thing.certificateStatus === 'INACTIVE' ? 'certificate deactivated: a device with it cannot connect until Activate Certificate' : undefined,
     remote ? `remote: ${remote}` : undefined,
+    running ? 'running as a simulated device: its messages are in the Messages view' : undefined,
   ].filter(Boolean).join('\n');
+  const base = thing.certificateStatus === 'REVOKED' ? 'zaws.thing.revoked' : thing.certificateStatus === 'INACTIVE' ? 'zaws.thing.inactive' : thing.active ? 'zaws.thing.active' : 'zaws.thing';
+  const stoppedOrRemoteProblem = !!thing.certificateStatus || remoteProblem(thing);
   return {
     label: thing.name,
     description: parts.length ? parts.join(' · ') : undefined,
     tooltip,
-    icon: thingIcon(thing),
-    iconColor: thingIconColor(thing),
-    contextValue: thing.certificateStatus === 'REVOKED' ? 'zaws.thing.revoked' : thing.certificateStatus === 'INACTIVE' ? 'zaws.thing.inactive' : thing.active ? 'zaws.thing.active' : 'zaws.thing',
+    icon: running && !stoppedOrRemoteProblem ? 'radio-tower' : thingIcon(thing),
+    iconColor: running && !stoppedOrRemoteProblem ? 'charts.green' : thingIconColor(thing),
+    contextValue: running ? `${base}.running` : base,
   };
 }
 
