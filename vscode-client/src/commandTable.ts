@@ -21,12 +21,14 @@ import { revokeCertificate } from './commands/revokeCertificate';
 import { activateCertificate } from './commands/activateCertificate';
 import { rotateCertificates } from './commands/rotateCertificates';
 import { Problem } from './commands/shared';
+import type { DeviceViews } from './commands/deviceViews';
+import { deviceCommandTable } from './deviceCommandTable';
 import { LENS_COMMANDS, lensArgs } from './core/protocol';
 import { jobOf, projectUriOf, selectedThings, thingOf } from './tree/nodes';
 
 type Handler = (...args: unknown[]) => Promise<unknown>;
 
-export function commandTable(deps: Deps, extra: { showLog: () => void; restartServer: () => Promise<void> }): Record<string, Handler> {
+export function commandTable(deps: Deps, extra: { showLog: () => void; restartServer: () => Promise<void>; devices: DeviceViews }): Record<string, Handler> {
   const run = (what: string, body: () => Promise<unknown>) => runCommand(deps, what, body);
   const thingArg = (arg: unknown) => {
     const thing = thingOf(arg);
@@ -77,6 +79,7 @@ export function commandTable(deps: Deps, extra: { showLog: () => void; restartSe
     [LENS_COMMANDS.switchActiveThing]: (...args) => run('Setting the active thing', () => setActiveThing(deps, lensArgs(args).projectUri)),
     [LENS_COMMANDS.addThings]: (...args) => run('Adding things', () => addThings(deps, lensArgs(args).projectUri)),
     [LENS_COMMANDS.startFota]: (...args) => run('Starting FOTA', () => startFota(deps, lensArgs(args).projectUri, lensArgs(args).thingName)),
+    ...deviceCommandTable(deps, extra.devices, run),
   };
 }
 

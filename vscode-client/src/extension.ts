@@ -14,6 +14,8 @@ import { onSettingsChanged } from './settings';
 import { ThingsTree, VIEW_ID } from './tree/thingsTree';
 import { ReportDocuments, VsCodeUi } from './ui';
 import { WorkspaceProjects } from './workspaceProjects';
+import { LiveDevices } from './devices/liveDevices';
+import { MESSAGES_VIEW_ID, MessagesView } from './messages/messagesView';
 
 let server: ZawsServer | undefined;
 
@@ -31,6 +33,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const reports = new ReportDocuments();
   const ui = new VsCodeUi(log, reports);
   const deps: Deps = { ui, api: running, projects, views: tree, host: vscodeHost };
+  const messages = new MessagesView();
+  const devices = new LiveDevices(running, running, tree, messages, log);
   const restartServer = async () => {
     await running.restart();
     tree.refresh();
@@ -41,7 +45,10 @@ export function activate(context: vscode.ExtensionContext): void {
     running,
     tree,
     view,
-    registerCommands(commandTable(deps, { showLog: () => log.show(), restartServer })),
+    messages,
+    devices,
+    vscode.window.registerWebviewViewProvider(MESSAGES_VIEW_ID, messages),
+    registerCommands(commandTable(deps, { showLog: () => log.show(), restartServer, devices })),
     projects.watch({
       things: (projectUri) => tree.refresh(projectUri),
       appearedOrWent: (projectUri) => void tree.projectFileAppearedOrWent(projectUri),

@@ -10,6 +10,7 @@ import type * as vscode from 'vscode';
 import {
   DidChangeConfigurationNotification,
   LanguageClient,
+  State,
   WorkDoneProgress,
   type LanguageClientOptions,
   type ServerOptions,
@@ -29,6 +30,10 @@ const PREFLIGHT_TIMEOUT_MS = 20_000;
 export class ZawsServer implements Api, vscode.Disposable {
   private client: LanguageClient | undefined;
   private starting: Promise<LanguageClient> | undefined;
+  /** More server -> client notifications (the devices' and subscriptions'), registered on every start. */
+  private readonly listeners: [string, (params: unknown) => void][] = [];
+  /** Called when a server process was stopped: what it ran (devices, subscriptions) is gone. */
+  private readonly stoppedHandlers: (() => void)[] = [];
 
   constructor(
     private readonly log: vscode.LogOutputChannel,
@@ -44,6 +49,15 @@ export class ZawsServer implements Api, vscode.Disposable {
       });
     }
     return this.starting;
+  }
+
+  /** Handles notification `method` from every server process started from now on. */
+  onNotification<P>(method: string, handler: (params: P) => void): void {
+    this.listeners.push([method, (params: unknown) => handler(params as P)]);
+  }
+
+  onStopped(handler: () => void): void {
+    this.stoppedHandlers.push(handler);
   }
 
   async request<M extends Method>(method: M, params: ParamsOf<M>, options: RequestOptions = {}): Promise<ResultOf<M>> {
@@ -88,6 +102,7 @@ export class ZawsServer implements Api, vscode.Disposable {
     this.client = undefined;
     this.starting = undefined;
     if (client) await client.dispose().catch((error: unknown) => this.log.warn(`stopping the server: ${String(error)}`));
+    if (client) for (const handler of this.stoppedHandlers) handler();
   }
 
   dispose(): void {
@@ -100,6 +115,11 @@ export class ZawsServer implements Api, vscode.Disposable {
     const client = new LanguageClient('zaws', 'Zerynth AWS', this.serverOptions(interpreter), this.clientOptions());
     client.onNotification(THINGS_CHANGED, (params: ThingsChangedParams) => this.notifications.thingsChanged(params.projectUri));
     client.onNotification(FOTA_JOBS_CHANGED, (params: FotaJobsChangedParams) => this.notifications.fotaJobsChanged(params.projectUri));
+    for (const [method, handler] of this.listeners) client.onNotification(method, handler);
+    // A server process that exits on its own (and is restarted by the client) takes its devices along.
+    client.onDidChangeState((change) => {
+      if (change.oldState === State.Running && change.newState === State.Stopped && this.client === client) for (const handler of this.stoppedHandlers) handler();
+    });
     try {
       await client.start();
     } catch (error) {

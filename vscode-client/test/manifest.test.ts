@@ -22,7 +22,7 @@ interface Manifest {
   };
 }
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Manifest;
-const table = readFileSync(join(root, 'src', 'commandTable.ts'), 'utf8');
+const table = ['commandTable.ts', 'deviceCommandTable.ts'].map((file) => readFileSync(join(root, 'src', file), 'utf8')).join('\n');
 
 test('registered and contributed commands are the same set', () => {
   const registered = new Set([...table.matchAll(/'(zaws\.[a-zA-Z.]+)'/g)].map((m) => m[1]!));

@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import type { Api, Views } from '../commands/deps';
 import { describeError } from '../core/errors';
 import { folderName } from '../core/projects';
-import { projectLook, thingLook, type RowLook } from '../core/treeModel';
+import { projectLook, runningThingLook, thingLook, type RowLook } from '../core/treeModel';
 import { executionLook, jobLook, jobsNodeLook, type JobRowLook } from '../core/jobsModel';
 import type { FotaJobSummary } from '../core/protocol';
 import type { WorkspaceProjects } from '../workspaceProjects';
@@ -19,6 +19,12 @@ import { ThingsCache } from './thingsCache';
 
 export const VIEW_ID = 'zaws.things';
 const HAS_PROJECTS = 'zaws.hasProjects';
+
+/** What the rows show of the simulated devices (core/deviceActivity.ts). */
+export interface DeviceMarks {
+  isRunning(projectUri: string, thing: string): boolean;
+  jobReason(jobId: string, thing: string): string | undefined;
+}
 
 export class ThingsTree implements vscode.TreeDataProvider<TreeNode>, Views, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
@@ -32,6 +38,7 @@ export class ThingsTree implements vscode.TreeDataProvider<TreeNode>, Views, vsc
   private readonly jobsLoading = new Map<string, Promise<void>>();
   /** The newest fetch of each project's jobs: only its answer is kept. */
   private readonly jobsToken = new Map<string, object>();
+  private devices: DeviceMarks | undefined;
 
   constructor(private readonly workspaceProjects: WorkspaceProjects, private readonly api: Api, private readonly log: vscode.LogOutputChannel) {
     this.cache = new ThingsCache(
@@ -51,6 +58,16 @@ export class ThingsTree implements vscode.TreeDataProvider<TreeNode>, Views, vsc
 
   attach(view: vscode.TreeView<TreeNode>): void {
     this.view = view;
+  }
+
+  showDevices(devices: DeviceMarks): void {
+    this.devices = devices;
+  }
+
+  /** A project's simulated devices started or stopped: its thing rows are drawn again (no fetch). */
+  devicesChanged(projectUri: string): void {
+    const node = this.projects?.find((p) => p.uri === normalize(projectUri));
+    if (node) this.changed.fire(node);
   }
 
   refresh(projectUri?: string): void {
@@ -126,11 +143,12 @@ export class ThingsTree implements vscode.TreeDataProvider<TreeNode>, Views, vsc
       return item;
     }
     if (node.kind === 'execution') {
-      const item = toItem(executionLook(node.execution), vscode.TreeItemCollapsibleState.None);
+      const item = toItem(executionLook(node.execution, this.devices?.jobReason(node.parent.job.jobId, node.execution.thingName)), vscode.TreeItemCollapsibleState.None);
       item.id = `${node.parent.parent.project.uri}#job:${node.parent.job.jobId}#${node.execution.thingName}`;
       return item;
     }
-    const item = toItem(thingLook(node.thing), vscode.TreeItemCollapsibleState.None);
+    const running = this.devices?.isRunning(node.project.uri, node.thing.name) ?? false;
+    const item = toItem(running ? runningThingLook(node.thing) : thingLook(node.thing), vscode.TreeItemCollapsibleState.None);
     item.id = `${node.project.uri}#${node.thing.name}`;
     return item;
   }
@@ -269,6 +287,6 @@ function toItem(look: RowLook | JobRowLook, state: vscode.TreeItemCollapsibleSta
   return item;
 }
 
-function normalize(uri: string): string {
+export function normalize(uri: string): string {
   return vscode.Uri.parse(uri).toString();
 }
