@@ -2,7 +2,8 @@
 
 `session` starts one server per test, initialises it as VS Code would (with the zaws settings as
 initialization options), and offers what the tests read like: requests with plain-dict results,
-opening and changing documents, waiting for diagnostics or `zaws/thingsChanged`.
+opening and changing documents, waiting for diagnostics, `zaws/thingsChanged` or the notifications
+of simulated devices and subscriptions (`notified`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from zaws.service.uris import uri_from_path
 THINGS_CHANGED = "zaws/thingsChanged"
 FOTA_JOBS_CHANGED = "zaws/fotaJobsChanged"
 DIAGNOSTICS = types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS
+BACKGROUND_NOTIFICATIONS = ("zaws/deviceEvent", "zaws/message", "zaws/subscriptionEnded")
 
 
 def plain(value: Any) -> Any:
@@ -51,6 +53,27 @@ class Session:
         self._versions: dict[str, int] = {}
         self.published: dict[str, types.PublishDiagnosticsParams] = {}
         self._published = asyncio.Event()
+        self.notifications: dict[str, list[dict[str, Any]]] = {}
+        self._notified = asyncio.Event()
+
+    def on_notification(self, method: str, params: Any) -> None:
+        self.notifications.setdefault(method, []).append(plain(params))
+        self._notified.set()
+
+    async def notified(
+        self,
+        method: str,
+        wanted: Callable[[dict[str, Any]], bool] = lambda _: True,
+        timeout: float = 30,
+    ) -> dict[str, Any]:
+        """The first `method` notification, received already or to come, that `wanted` accepts."""
+        async with asyncio.timeout(timeout):
+            while True:
+                self._notified.clear()
+                for params in self.notifications.get(method, []):
+                    if wanted(params):
+                        return params
+                await self._notified.wait()
 
     def on_things_changed(self, params: Any) -> None:
         self.things_changed.append(plain(params))
@@ -177,6 +200,9 @@ async def start_session(
         def fota_jobs_changed(params: Any) -> None:
             holder[0].on_fota_jobs_changed(params)
 
+        for method in BACKGROUND_NOTIFICATIONS:
+            client.feature(method)(_forward(holder, method))
+
         store = client.protocol.fm.features[DIAGNOSTICS]
 
         def diagnostics(params: types.PublishDiagnosticsParams) -> None:
@@ -210,6 +236,13 @@ async def start_session(
         )
     )
     return session
+
+
+def _forward(holder: list[Session], method: str) -> Callable[[Any], None]:
+    def forward(params: Any) -> None:
+        holder[0].on_notification(method, params)
+
+    return forward
 
 
 async def stop_session(session: Session) -> None:

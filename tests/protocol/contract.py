@@ -52,3 +52,20 @@ def assert_result_matches(method: str, result: Any) -> None:
 def assert_params_match(method: str, params: dict[str, Any]) -> None:
     for name, value in params.items():
         validator(params_of(method)[name]["schema"]).validate(value)
+
+
+def notification_schema(method: str) -> dict[str, Any]:
+    """A notification's params (a list of descriptors in the contract) as one object schema."""
+    found = next(n for n in contract()["x-notifications"] if n["name"] == method)
+    descriptors = [resolve(d) for d in found["params"]]
+    return {
+        "type": "object",
+        "properties": {d["name"]: d["schema"] for d in descriptors},
+        "required": [d["name"] for d in descriptors if d.get("required")],
+        "additionalProperties": False,
+    }
+
+
+def assert_notification_matches(method: str, params: Any) -> None:
+    """Raise jsonschema.ValidationError when `params` are not what the contract promises."""
+    validator(notification_schema(method)).validate(params)

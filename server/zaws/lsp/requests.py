@@ -58,7 +58,10 @@ async def run_method(ls: ZawsLanguageServer, method: Method, params: Any) -> dic
         if method.long:
             progress = await WorkDone.start(ls, params, method.title, cancel)
         context = CallContext(
-            aws=ls.settings.aws(), progress=progress.report if progress else None, cancel=cancel
+            aws=ls.settings.aws(),
+            progress=progress.report if progress else None,
+            cancel=cancel,
+            background=ls.background,
         )
         worker = asyncio.ensure_future(asyncio.to_thread(call, method.name, params, context))
         result: dict[str, Any] = await _until_done(worker, cancel)

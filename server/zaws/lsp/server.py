@@ -1,8 +1,9 @@
 """The zaws language server: its state, its features, and `main()` (what `zaws serve` runs).
 
 State is small: the settings, the operations in flight (to stop them at shutdown), the diagnostics
-engine and the project watcher. Features live in their own modules (`session`, `text_documents`,
-`requests`), each registering itself here.
+engine, the project watcher, and the simulated devices and subscriptions (`Background`, stopped at
+shutdown and when the input ends; their notifications are sent from the event loop). Features live
+in their own modules (`session`, `text_documents`, `requests`), each registering itself here.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from zaws.lsp.protocol import ZawsProtocol
 from zaws.lsp.watcher import ProjectWatcher
 from zaws.operations.progress import Cancellation
 from zaws.rpc.framing import DEFAULT_LIMIT
+from zaws.service.background import Background
 from zaws.service.settings import ServerSettings
 from zaws.service.uris import uri_from_path
 
@@ -48,6 +50,8 @@ class ZawsLanguageServer(LanguageServer):
         self.diagnostics = DiagnosticsEngine(self)
         self.watcher = ProjectWatcher(self._changed_on_disk, watch_interval)
         self.loop: asyncio.AbstractEventLoop | None = None
+        self.background = Background.create(self._notify_from_any_thread)
+        self.shut_down = False  # after shutdown: background work is stopped and silent
         assert isinstance(self.protocol, ZawsProtocol)
         self.protocol.input_closed_callbacks.append(self.cancel_all)
 
@@ -80,6 +84,18 @@ class ZawsLanguageServer(LanguageServer):
         """Tell the client a project's FOTA jobs changed (started, cancelled, deleted)."""
         self.protocol.notify(FOTA_JOBS_CHANGED, {"projectUri": uri_from_path(root)})
 
+    def stop_background(self) -> None:
+        """Every simulated device disconnects, every subscription closes; nothing more is sent."""
+        self.shut_down = True
+        self.background.stop_all()
+
+    def _notify_from_any_thread(self, method: str, params: dict[str, Any]) -> None:
+        self.call_on_loop(self._notify_background, method, params)
+
+    def _notify_background(self, method: str, params: dict[str, Any]) -> None:
+        if not self.shut_down:
+            self.protocol.notify(method, params)
+
     def report_server_error(self, error: Exception, source: Any) -> None:
         # Logged, not shown: a client sending junk must not fill its user's screen with pop-ups.
         logs.report_server_error(log, error, source)
@@ -97,6 +113,7 @@ class ZawsLanguageServer(LanguageServer):
         finally:
             self.watcher.stop()
             self.cancel_all()
+            self.stop_background()
 
     def _changed_on_disk(self, root: Path) -> None:
         self.call_on_loop(self.things_changed, root)

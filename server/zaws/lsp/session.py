@@ -1,5 +1,6 @@
 """The session's life: initialize (settings, the workspace's projects), initialized (start watching,
-check the projects' files on disk), settings changes, shutdown (stop the operations in flight).
+check the projects' files on disk), settings changes, shutdown (stop the operations in flight, the
+simulated devices and the subscriptions).
 
 Settings arrive as initialization options and with `workspace/didChangeConfiguration`, either
 pushed in the notification (`{"zaws": {...}}`) or, when it carries none, pulled with
@@ -76,6 +77,7 @@ def did_change_workspace_folders(
 
 def shutdown(ls: ZawsLanguageServer, params: Any) -> None:
     ls.cancel_all()
+    ls.stop_background()
     ls.watcher.stop()
     attrs_code_cache.save()
 
