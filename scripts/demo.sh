@@ -42,6 +42,8 @@ PY
 step "A FOTA job for sensor_2 from a sample firmware file (link -J format), then verified" \
     zaws iot-fota-start sensor_2 "$demo/firmware.json" s3://zaws-demo-firmware zaws-demo-fota-role \
     --duration 900 --project "$project"
+step "sensor_2 runs as a simulated Zerynth device: it takes the FOTA job (download, MD5, reset, confirm) and publishes" \
+    zaws device run "$project" --thing sensor_2 --for 8
 printf '\n\033[1;36m== %s\033[0m\n' "A device talks over MQTT: sensor_2 publishes with its own certificate, you watch as your AWS identity"
 zaws mqtt subscribe "$project" 'sensor_2/#' --count 1 --for 60 > "$demo/watch.log" 2>&1 &
 watcher=$!
