@@ -115,7 +115,7 @@ def test_cancel_asks_on_a_terminal(
     assert boto("iot").describe_job(jobId=job.job_id)["job"]["status"] == "CANCELED"
 
 
-def test_a_broken_job_fails_verification_with_every_problem_listed(
+def test_a_broken_job_is_refused_unless_forced_then_fails_verification(
     run_zaws: Any, stage: FotaStage, boto: Any
 ) -> None:
     boto("iot").create_thing(thingName="dev_0")
@@ -134,13 +134,19 @@ def test_a_broken_job_fails_verification_with_every_problem_listed(
             }
         ),
     )
-    unverified = run_zaws(
-        "iot-fota-start", "dev_0", str(stage.firmware), stage.bucket, stage.role, "--no-verify"
-    )
+    start = ["iot-fota-start", "dev_0", str(stage.firmware), stage.bucket, stage.role]
+    refused = run_zaws(*start)
+    assert "was not created: devices could not run it (1 problem:" in one_error_line(refused)
+    assert "does not let AWS IoT (iot.amazonaws.com) assume it" in refused.stderr
+    assert "--force" in refused.stderr
+    assert boto("iot").list_jobs()["jobs"] == []
+
+    unverified = run_zaws(*start, "--no-verify", "--force")
     assert unverified.returncode == 0, unverified.stderr
+    assert "created with --force" in unverified.stdout
     job_id = unverified.stdout.strip().splitlines()[-1]
 
-    started = run_zaws("iot-fota-start", "dev_0", str(stage.firmware), stage.bucket, stage.role)
+    started = run_zaws(*start, "--force")
     assert "was started but would fail" in one_error_line(started)
     assert started.stdout.strip().splitlines()[-1].startswith("fota-dev_0-")
 

@@ -52,6 +52,11 @@ STATUS_STYLE = {
     help="...counted once this many things have finished.",
 )
 @click.option("--no-verify", is_flag=True, help="Do not verify the job after starting it.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Create the job even when the checks before it find devices could not run it.",
+)
 @aws_options
 @click.pass_context
 def iot_fota_start(
@@ -70,12 +75,15 @@ def iot_fota_start(
     abort_failed_percent: float | None,
     abort_min_executed: int,
     no_verify: bool,
+    force: bool,
     **options: Any,
 ) -> None:
     """Upload FIRMWARE (from `link -J`) to S3_BUCKET and start a FOTA job.
 
     Targets: the THINGs named, every thing of --project with --all-things, or --thing-group.
-    S3_ROLE (name or ARN) must let AWS IoT read the bucket. The job id is the last line printed.
+    S3_ROLE (name or ARN) must let AWS IoT read the bucket. Before the job is created, the
+    document, the firmware's download, the bucket's region and the role are checked: a job devices
+    could not run is refused unless --force. The job id is the last line printed.
     """
     from zaws.operations.fota_start import FotaTargets, Rollout, start_fota_campaign
 
@@ -90,6 +98,7 @@ def iot_fota_start(
         aws=run.aws(),
         project=project,
         verify=not no_verify,
+        force=force,
     )
     run.output.result(job.to_dict(), [*_started_lines(job), job.job_id])
     if job.verification is not None:
@@ -119,6 +128,9 @@ def _started_lines(job: FotaStarted) -> list[str]:
         lines.append(f"  rollout: {_rollout_text(job.rollout)}")
     if job.recorded_in:
         lines.append(f"  recorded in {job.recorded_in}")
+    if job.forced and job.preflight is not None:
+        lines.append("  [yellow]created with --force[/] although devices could not run it:")
+        lines.extend(_verification_lines(job.preflight)[1:])
     if job.verification is not None:
         lines.extend(_verification_lines(job.verification))
     return lines

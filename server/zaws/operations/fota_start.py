@@ -7,12 +7,15 @@ region; upload the bytecode and the job document under
 `<bucket>/<label>/fota-<time>-<random>-bc` and `-job`; create the job
 `fota-<label>-<time>-<random>` with the document as its source and a presigned-URL config (role,
 validity). The random part makes ids unique even for two starts in the same second (AWS refuses a
-duplicate id; the emulator would silently overwrite the first job). The job is recorded in the
-project when one is given, then verified unless asked not to.
+duplicate id; the emulator would silently overwrite the first job). Before the job is created the
+pre-flight (fota_preflight) checks all that can be checked before; a job devices could not run is
+refused and its uploads deleted, unless `force`. The job is recorded in the project when one is
+given, then verified unless asked not to.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import re
@@ -30,6 +33,7 @@ from zaws.operations.firmware import read_firmware
 from zaws.operations.fota_document import (
     MAX_DURATION_S,
     MIN_DURATION_S,
+    S3Location,
     build_document,
     s3_url,
 )
@@ -38,6 +42,7 @@ from zaws.operations.fota_targets import FotaTargets, ResolvedTargets, check_tar
 
 if TYPE_CHECKING:
     from mypy_boto3_iot import IoTClient
+    from mypy_boto3_s3 import S3Client
 
     from zaws.operations.fota_verify import FotaVerification
 
@@ -119,10 +124,13 @@ class FotaStarted:
     group_changes: dict[str, Any] | None = None
     recorded_in: str | None = None
     verification: FotaVerification | None = None
+    preflight: FotaVerification | None = None  # what the checks before creating the job found
+    forced: bool = False  # created with --force although the pre-flight found problems
 
     def to_dict(self) -> dict[str, object]:
         data = asdict(self)
         data["verification"] = self.verification.to_dict() if self.verification else None
+        data["preflight"] = self.preflight.to_dict() if self.preflight else None
         return data
 
 
@@ -195,6 +203,7 @@ def start_fota(
     aws: AwsSettings,
     project: Path | None = None,
     verify: bool = True,
+    force: bool = False,
 ) -> FotaStarted:
     """The seed's form: one thing."""
     return start_fota_campaign(
@@ -206,6 +215,7 @@ def start_fota(
         aws=aws,
         project=project,
         verify=verify,
+        force=force,
     )
 
 
@@ -220,7 +230,9 @@ def start_fota_campaign(
     aws: AwsSettings,
     project: Path | None = None,
     verify: bool = True,
+    force: bool = False,
 ) -> FotaStarted:
+    """`force`: create the job even when the pre-flight finds devices could not run it."""
     from zaws.project.thing_project import ThingProject
 
     rollout = rollout or Rollout()
@@ -235,6 +247,7 @@ def start_fota_campaign(
     from zaws.aws.clients import AwsClients
     from zaws.aws.errors import aws_errors
     from zaws.operations.aws_lookups import FotaClients, bucket_region
+    from zaws.operations.fota_preflight import FotaJobRefused, PlannedJob, preflight
     from zaws.operations.fota_role import role_for_job
     from zaws.operations.fota_targets import resolve_targets
     from zaws.operations.fota_verify import verify_fota_job
@@ -263,6 +276,19 @@ def start_fota_campaign(
             Body=json.dumps(document).encode(),
             ContentType="application/json",
         )
+    checked = preflight(
+        clients,
+        PlannedJob(
+            job_id,
+            S3Location(bucket_name, document_key, region),
+            document_source,
+            role_arn_value,
+            duration,
+        ),
+    )
+    if not checked.ok and not force:
+        _delete_uploads(s3, bucket_name, (bytecode_key, document_key))
+        raise FotaJobRefused(checked)
     # The document's URL also goes in the description, where people reading the job see it
     # (describe_job gives it as documentSource too, beside the job).
     description = (
@@ -295,6 +321,8 @@ def start_fota_campaign(
         duration=duration,
         rollout=rollout.job_options(),
         group_changes=_group_changes(resolved) if resolved.thing_group else None,
+        preflight=checked,
+        forced=not checked.ok,
     )
     if opened is not None:
         _record(opened.root, started, stamp)
@@ -305,6 +333,13 @@ def start_fota_campaign(
         )
         started = replace(started, verification=checked)
     return started
+
+
+def _delete_uploads(s3: S3Client, bucket: str, keys: tuple[str, ...]) -> None:
+    """What a refused start uploaded; a failure to delete is left for the refusal to explain."""
+    for key in keys:
+        with contextlib.suppress(ClientError):
+            s3.delete_object(Bucket=bucket, Key=key)
 
 
 def _group_changes(resolved: ResolvedTargets) -> dict[str, Any]:

@@ -178,6 +178,7 @@ def start_fota(params: Params, ctx: CallContext) -> dict[str, Any]:
         abort_min_executed=params.integer("abortMinExecuted", minimum=1, maximum=10**9) or 1,
     )
     verify = params.boolean("verify", default=True)
+    force = params.boolean("force", default=False)
     started = start_fota_campaign(
         _fota_targets(params, project),
         firmware,
@@ -188,6 +189,7 @@ def start_fota(params: Params, ctx: CallContext) -> dict[str, Any]:
         aws=ctx.aws,
         project=project,
         verify=verify,
+        force=force,
     )
     return fota_started(started)
 
@@ -364,7 +366,7 @@ METHODS: dict[str, Method] = {
         _method(
             "zaws/startFota",
             "projectUri thingName thingNames allThings thingGroup syncGroup firmwareUri bucket"
-            " role duration maxPerMinute abortFailedPercent abortMinExecuted verify",
+            " role duration maxPerMinute abortFailedPercent abortMinExecuted verify force",
             start_fota,
             changes_jobs=True,
             title="Starting FOTA",
@@ -393,9 +395,7 @@ METHODS: dict[str, Method] = {
         ),
         _method("zaws/listDevices", "projectUri", background_methods.list_devices),
         _method("zaws/checkDevice", "projectUri thingName", background_methods.check_device),
-        _method(
-            "zaws/subscribe", "projectUri filters thingName qos", background_methods.subscribe
-        ),
+        _method("zaws/subscribe", "projectUri filters thingName qos", background_methods.subscribe),
         _method("zaws/unsubscribe", "subscriptionId", background_methods.unsubscribe),
     )
 }

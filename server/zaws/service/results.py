@@ -60,8 +60,9 @@ def fota_verification(checked: FotaVerification) -> dict[str, Any]:
 
 
 def fota_started(started: FotaStarted) -> dict[str, Any]:
-    data = {key: value for key, value in started.to_dict().items() if key != "verification"}
+    reports = {"verification": started.verification, "preflight": started.preflight}
+    data = {key: value for key, value in started.to_dict().items() if key not in reports}
     result: dict[str, Any] = to_protocol(data)
-    checked = started.verification
-    result["verification"] = fota_verification(checked) if checked is not None else None
+    for key, checked in reports.items():
+        result[key] = fota_verification(checked) if checked is not None else None
     return result

@@ -221,6 +221,8 @@ export interface StartFotaParams {
   abortMinExecuted?: number;
   /** Verify the job after starting it (the server's default: true). */
   verify?: boolean;
+  /** Create the job even when the checks before it find devices could not run it. */
+  force?: boolean;
 }
 
 export interface FotaFinding {
@@ -251,6 +253,9 @@ export interface FotaStarted {
   bucket: string;
   /** Null when verify was false. */
   verification: FotaVerification | null;
+  /** The checks made before the job was created (not ok only when force created it). */
+  preflight?: FotaVerification | null;
+  forced?: boolean;
 }
 
 export interface JobIdParams {
