@@ -64,12 +64,7 @@ def record_uncertain_requests(
     """Keep the journal's uncertain requests on record (they outlive the journal)."""
     bound = time.time() if now is None else now
     windows = [
-        RequestWindow(
-            request.sent,
-            request.bounded if request.bounded is not None else bound,
-            thing,
-            request.key,
-        )
+        RequestWindow(request.sent, request.made_by(bound), thing, request.key)
         for thing, state in states.items()
         for request in state.uncertain_requests
     ]

@@ -26,6 +26,12 @@ from typing import Any
 from zaws.errors import ProjectError
 from zaws.project.atomic_files import write_json
 
+# How long after a certificate request was sent its certificate may still be made: a request the
+# client gave up on (its process was killed, or no answer came) may still be queued at the server,
+# and be served after the next line of the log (the emulator under load can do this). As long as
+# botocore waits for an answer.
+ANSWER_DEADLINE_S = 60.0
+
 
 @dataclass(frozen=True)
 class UncertainRequest:
@@ -36,6 +42,12 @@ class UncertainRequest:
     sent: float
     bounded: float | None
     key: str | None = None
+
+    def made_by(self, now: float) -> float:
+        """The latest time a certificate it made can be dated: when a later line showed it
+        answered or given up (`now` while nothing has), or, a server being slow, the deadline."""
+        seen = self.bounded if self.bounded is not None else now
+        return max(seen, self.sent + ANSWER_DEADLINE_S)
 
 
 @dataclass
