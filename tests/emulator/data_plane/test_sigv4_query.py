@@ -75,3 +75,10 @@ def test_a_malformed_expiry_is_refused_not_an_error(expires: str) -> None:
     path = botocore_path().replace("X-Amz-Expires=3600", f"X-Amz-Expires={expires}")
     with pytest.raises(SignatureRefused, match="X-Amz-Expires"):
         verify(path, HOST, SECRETS, now=WHEN.timestamp())
+
+
+def test_a_signature_of_any_text_is_refused_not_an_error() -> None:
+    path = botocore_path()
+    signed = path.split("X-Amz-Signature=")[1]
+    with pytest.raises(SignatureRefused, match="does not match"):
+        verify(path.replace(signed, "%C2%80"), HOST, SECRETS, now=WHEN.timestamp())

@@ -91,7 +91,7 @@ def verify(
     for candidate in candidates:
         query = canonical_query(candidate)
         expected = signature(secret, amz_date, scope, "GET", path, query, host)
-        if hmac.compare_digest(expected, given):
+        if hmac.compare_digest(expected.encode(), given.encode()):  # given may be any text
             return access_key, region
     raise SignatureRefused("the signature does not match")
 
