@@ -25,7 +25,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const running = new ZawsServer(log, {
     thingsChanged: (projectUri) => tree.refresh(projectUri),
     fotaJobsChanged: (projectUri) => tree.refreshJobs(projectUri),
-  });
+  }, { extensionPath: context.extensionPath, storagePath: context.globalStorageUri.fsPath });
   server = running;
   const tree = new ThingsTree(projects, running, log);
   const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });

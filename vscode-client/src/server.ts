@@ -1,10 +1,10 @@
 /**
  * Starts and stops the zaws language server (`<python> -m zaws serve` over stdio) and is the
  * commands' `Api`: typed requests with optional work-done progress and cancellation. Before
- * starting, a quick preflight tells "no Python" apart from "zaws not installed", so the error says
+ * starting, backend.ts picks the Python that runs it (the chosen interpreter's zaws, or the one the
+ * extension brings, installed on first use) and says
  * how to fix it.
  */
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import type * as vscode from 'vscode';
 import {
@@ -16,7 +16,9 @@ import {
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import type { Api, RequestOptions } from './commands/deps';
-import { classifyPreflight, PREFLIGHT_ARGS, preflightMessage, SERVER_ARGS, type Interpreter } from './core/interpreter';
+import { SERVER_ARGS, type Interpreter } from './core/interpreter';
+import { backendPython } from './backend';
+import type { BackendPlace } from './privateBackend';
 import { ServerUnavailable } from './core/errors';
 import { PROJECT_GLOB } from './core/projects';
 import { FOTA_JOBS_CHANGED, THINGS_CHANGED, type FotaJobsChangedParams, type Method, type ParamsOf, type ResultOf, type ThingsChangedParams } from './core/protocol';
@@ -24,8 +26,6 @@ import { configurationChange } from './core/settings';
 import { findInterpreter } from './python';
 import { serverSettings } from './settings';
 import type { WorkDoneValue } from './core/progress';
-
-const PREFLIGHT_TIMEOUT_MS = 20_000;
 
 export class ZawsServer implements Api, vscode.Disposable {
   private client: LanguageClient | undefined;
@@ -38,6 +38,7 @@ export class ZawsServer implements Api, vscode.Disposable {
   constructor(
     private readonly log: vscode.LogOutputChannel,
     private readonly notifications: { thingsChanged: (projectUri: string) => void; fotaJobsChanged: (projectUri: string) => void },
+    private readonly place: BackendPlace,
   ) {}
 
   /** The running client, starting it on first use. A failed start is retried on the next call. */
@@ -111,8 +112,8 @@ export class ZawsServer implements Api, vscode.Disposable {
 
   private async start(): Promise<LanguageClient> {
     const interpreter = await findInterpreter();
-    await this.preflight(interpreter);
-    const client = new LanguageClient('zaws', 'Zerynth AWS', this.serverOptions(interpreter), this.clientOptions());
+    const python = await backendPython(interpreter, this.place, this.log);
+    const client = new LanguageClient('zaws', 'Zerynth AWS', this.serverOptions(python, interpreter), this.clientOptions());
     client.onNotification(THINGS_CHANGED, (params: ThingsChangedParams) => this.notifications.thingsChanged(params.projectUri));
     client.onNotification(FOTA_JOBS_CHANGED, (params: FotaJobsChangedParams) => this.notifications.fotaJobsChanged(params.projectUri));
     for (const [method, handler] of this.listeners) client.onNotification(method, handler);
@@ -124,16 +125,17 @@ export class ZawsServer implements Api, vscode.Disposable {
       await client.start();
     } catch (error) {
       await client.dispose().catch(() => undefined);
-      throw new ServerUnavailable(`Zerynth AWS: the server (${interpreter.command} ${SERVER_ARGS.join(' ')}) did not start: ${error instanceof Error ? error.message : String(error)}. See the log.`);
+      throw new ServerUnavailable(`Zerynth AWS: the server (${python} ${SERVER_ARGS.join(' ')}) did not start: ${error instanceof Error ? error.message : String(error)}. See the log.`);
     }
     this.log.info('server started');
     this.client = client;
     return client;
   }
 
-  private serverOptions(interpreter: Interpreter): ServerOptions {
-    this.log.info(`starting the server: ${interpreter.command} ${SERVER_ARGS.join(' ')} (interpreter from ${interpreter.source})`);
-    return { command: interpreter.command, args: [...SERVER_ARGS], options: { env: process.env } };
+  private serverOptions(python: string, interpreter: Interpreter): ServerOptions {
+    const from = python === interpreter.command ? `interpreter from ${interpreter.source}` : `the extension's own environment, made with ${interpreter.command}`;
+    this.log.info(`starting the server: ${python} ${SERVER_ARGS.join(' ')} (${from})`);
+    return { command: python, args: [...SERVER_ARGS], options: { env: process.env } };
   }
 
   private clientOptions(): LanguageClientOptions {
@@ -144,28 +146,5 @@ export class ZawsServer implements Api, vscode.Disposable {
       // The server decides when a start failure is final; do not loop on a broken interpreter.
       initializationFailedHandler: () => false,
     };
-  }
-
-  private preflight(interpreter: Interpreter): Promise<void> {
-    return new Promise((resolve, reject) => {
-      execFile(interpreter.command, [...PREFLIGHT_ARGS], { timeout: PREFLIGHT_TIMEOUT_MS }, (error, stdout, stderr) => {
-        const code = (error as { code?: unknown } | null)?.code;
-        const outcome = classifyPreflight({
-          errorCode: typeof code === 'string' ? code : undefined,
-          exitCode: error ? (typeof code === 'number' ? code : null) : 0,
-          stdout,
-          stderr,
-        });
-        const message = preflightMessage(interpreter, outcome);
-        if (outcome.ok) {
-          this.log.info(`${interpreter.command}: ${message}`);
-          resolve();
-        } else {
-          this.log.error(message);
-          if (stderr) this.log.error(stderr.trim());
-          reject(new ServerUnavailable(message));
-        }
-      });
-    });
   }
 }

@@ -41,22 +41,27 @@ export function describeSource(source: InterpreterSource): string {
 /** Arguments that start the language server over stdio. */
 export const SERVER_ARGS = ['-m', 'zaws', 'serve'] as const;
 
-/** A quick check, run before starting the server, that tells apart the two common set-up mistakes. */
-export const PREFLIGHT_ARGS = ['-c', 'import zaws, sys; print(zaws.__version__)'] as const;
+/**
+ * A quick check, run before starting the server: the Python version (line 1, printed before zaws is
+ * imported, so it is known when zaws is missing) and zaws's version (line 2).
+ */
+export const PREFLIGHT_ARGS = ['-c', 'import sys; print("%d.%d" % sys.version_info[:2], flush=True); import zaws; print(zaws.__version__)'] as const;
 
 export type PreflightOutcome =
-  | { ok: true; version: string }
-  | { ok: false; reason: 'no-python' | 'no-package' | 'other'; detail: string };
+  | { ok: true; version: string; python?: string }
+  | { ok: false; reason: 'no-python' | 'no-package' | 'other'; detail: string; python?: string };
 
 export function classifyPreflight(result: { errorCode?: string; exitCode: number | null; stdout: string; stderr: string }): PreflightOutcome {
   if (result.errorCode === 'ENOENT' || result.errorCode === 'EACCES') {
     return { ok: false, reason: 'no-python', detail: result.errorCode };
   }
-  if (result.exitCode === 0) return { ok: true, version: result.stdout.trim() };
+  const [python, version] = result.stdout.trim().split(/\r?\n/).map((line) => line.trim());
+  const known = python ? { python } : {};
+  if (result.exitCode === 0 && version) return { ok: true, version, ...known };
   if (/No module named '?zaws'?/.test(result.stderr)) {
-    return { ok: false, reason: 'no-package', detail: lastLine(result.stderr) };
+    return { ok: false, reason: 'no-package', detail: lastLine(result.stderr), ...known };
   }
-  return { ok: false, reason: 'other', detail: lastLine(result.stderr) || `exit code ${result.exitCode}` };
+  return { ok: false, reason: 'other', detail: lastLine(result.stderr) || `exit code ${result.exitCode}`, ...known };
 }
 
 export function preflightMessage(interpreter: Interpreter, outcome: PreflightOutcome): string {

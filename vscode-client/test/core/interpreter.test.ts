@@ -29,8 +29,10 @@ test('preflight tells a missing Python from a missing package', () => {
   assert.equal(!noPackage.ok && noPackage.reason, 'no-package');
   assert.match(preflightMessage(python, noPackage), /not installed.*\/nope\/python -m pip install zaws/);
 
-  const ok = classifyPreflight({ exitCode: 0, stdout: '0.1.0\n', stderr: '' });
-  assert.deepEqual(ok, { ok: true, version: '0.1.0' });
+  const ok = classifyPreflight({ exitCode: 0, stdout: '3.11\n0.1.0\n', stderr: '' });
+  assert.deepEqual(ok, { ok: true, version: '0.1.0', python: '3.11' });
+  const noPackageOnPython = classifyPreflight({ exitCode: 1, stdout: '3.12\n', stderr: "ModuleNotFoundError: No module named 'zaws'\n" });
+  assert.equal(noPackageOnPython.python, '3.12', 'the Python version is known even without zaws');
 
   const other = classifyPreflight({ exitCode: 1, stdout: '', stderr: 'SyntaxError: bad\n' });
   assert.match(preflightMessage(python, other), /could not load zaws: SyntaxError: bad/);
