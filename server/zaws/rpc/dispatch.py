@@ -4,6 +4,8 @@ jsonrpcserver parses, validates and dispatches a single request. Batches are spl
 member gets its own answer (jsonrpcserver rejects a whole batch when one member is invalid, leaving
 the valid ones unanswered). NaN and Infinity are refused as the parse errors they are in JSON.
 Requests run one at a time, in order; notifications are run and never answered, as the spec says.
+The dispatcher owns the server's `Background` (simulated devices, subscriptions): what they report
+goes out through `notify`, between the answers.
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from typing import Any
 
 from zaws.errors import ZawsError
 from zaws.rpc.envelope import request_problem, usable_id
+from zaws.service.background import Background
 from zaws.service.methods import METHODS, CallContext, call
+from zaws.service.notification_params import Notify
 from zaws.service.settings import ServerSettings
 
 with warnings.catch_warnings():
@@ -32,8 +36,9 @@ INTERNAL_ERROR = -32603
 
 
 class RpcDispatcher:
-    def __init__(self, settings: ServerSettings) -> None:
+    def __init__(self, settings: ServerSettings, notify: Notify | None = None) -> None:
         self.settings = settings
+        self.background = Background.create(notify or _nowhere)
         self.methods: dict[str, Callable[..., Any]] = {
             name: self._handler(name) for name in METHODS
         }
@@ -77,7 +82,7 @@ class RpcDispatcher:
     def _handler(self, name: str) -> Callable[..., Any]:
         def handle(*args: Any, **kwargs: Any) -> Any:
             params: object = list(args) if args else kwargs
-            context = CallContext(aws=self.settings.aws())
+            context = CallContext(aws=self.settings.aws(), background=self.background)
             try:
                 return Success(call(name, params, context))
             except ZawsError as err:
@@ -91,6 +96,10 @@ def error_response(request_id: Any, code: int, message: str, data: Any = None) -
     if data is not None:
         error["data"] = data
     return {"jsonrpc": "2.0", "error": error, "id": request_id}
+
+
+def _nowhere(method: str, params: dict[str, Any]) -> None:
+    """No transport to tell: notifications of a dispatcher used on its own are dropped."""
 
 
 def _encode(answer: Any) -> bytes:

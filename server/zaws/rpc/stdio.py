@@ -2,6 +2,8 @@
 
 Settings come from the command line (`--profile`, `--region`, `--endpoint-url`, `--local`) and the
 environment (ZAWS_LOCAL, AWS_PROFILE, AWS_REGION, ZAWS_HOME), as for the CLI. Logs go to stderr.
+Simulated devices and subscriptions send their notifications from their own threads through the
+same (locked) writer; all of them stop when the input ends.
 """
 
 from __future__ import annotations
@@ -11,20 +13,20 @@ import contextlib
 import logging
 import sys
 from collections.abc import Sequence
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from zaws.rpc.dispatch import INVALID_REQUEST, RpcDispatcher, error_response
 from zaws.rpc.framing import DEFAULT_LIMIT, FrameWriter, read_frame
+from zaws.service.notification_params import Notify
 from zaws.service.settings import ServerSettings
 
 log = logging.getLogger("zaws.rpc")
 
 
-def serve(dispatcher: RpcDispatcher, stdin: BinaryIO, stdout: BinaryIO, limit: int) -> None:
+def serve(dispatcher: RpcDispatcher, stdin: BinaryIO, writer: FrameWriter, limit: int) -> None:
     """Answer every frame until the input ends."""
     import json
 
-    writer = FrameWriter(stdout)
     while (frame := read_frame(stdin, limit)) is not None:
         if frame.error is not None:
             answer = error_response(frame.request_id, INVALID_REQUEST, frame.error)
@@ -49,7 +51,25 @@ def main(argv: Sequence[str] = ()) -> None:
     settings = ServerSettings(
         profile=args.profile, region=args.region, endpoint_url=args.endpoint_url, local=args.local
     )
-    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    stdin, writer = sys.stdin.buffer, FrameWriter(sys.stdout.buffer)
     sys.stdout = sys.stderr  # a stray print must never corrupt the protocol stream
-    with contextlib.suppress(KeyboardInterrupt, BrokenPipeError):
-        serve(RpcDispatcher(settings), stdin, stdout, args.max_message_bytes)
+    dispatcher = RpcDispatcher(settings, notify=notifier(writer))
+    try:
+        with contextlib.suppress(KeyboardInterrupt, BrokenPipeError):
+            serve(dispatcher, stdin, writer, args.max_message_bytes)
+    finally:
+        dispatcher.background.stop_all()
+
+
+def notifier(writer: FrameWriter) -> Notify:
+    """JSON-RPC notifications on `writer`, from any thread; a closed output drops them."""
+    import json
+
+    def notify(method: str, params: dict[str, Any]) -> None:
+        message = {"jsonrpc": "2.0", "method": method, "params": params}
+        try:
+            writer.write(json.dumps(message).encode("utf-8"))
+        except (OSError, ValueError):  # the client went away: the devices stop with the input
+            log.debug("a %s notification went nowhere: the output is closed", method)
+
+    return notify
