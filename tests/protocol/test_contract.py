@@ -24,6 +24,7 @@ from zaws.aws.settings import AwsSettings
 from zaws.lsp.code_lens import LENS_COMMANDS
 from zaws.lsp.server import FOTA_JOBS_CHANGED, THINGS_CHANGED
 from zaws.service.methods import METHODS, CallContext, call
+from zaws.service.notification_params import DEVICE_EVENT, MESSAGE, SUBSCRIPTION_ENDED
 from zaws.service.uris import InvalidParams, uri_from_path
 
 
@@ -102,6 +103,9 @@ def test_notification_and_lens_commands() -> None:
     assert [n["name"] for n in contract()["x-notifications"]] == [
         THINGS_CHANGED,
         FOTA_JOBS_CHANGED,
+        DEVICE_EVENT,
+        MESSAGE,
+        SUBSCRIPTION_ENDED,
     ]
     assert [c["id"] for c in contract()["x-codeLensCommands"]] == list(LENS_COMMANDS)
 
