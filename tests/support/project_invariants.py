@@ -15,6 +15,7 @@ from typing import Any
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
+from zaws.operations.certificate_keys import public_key_fingerprint
 from zaws.operations.orphan_certificates import CLOCK_SKEW_S, find_orphan_candidates
 from zaws.project.certificate_requests import UncertainCertificateRequests
 
@@ -41,8 +42,15 @@ def remote_state(iot: Any) -> tuple[set[str], dict[str, str]]:
 
 
 def key_matches_certificate(folder: Path) -> bool:
-    key = serialization.load_pem_private_key((folder / "private.pem.key").read_bytes(), None)
+    """The thing's key (or, for a key on the device, its CSR's key) is the certificate's."""
     cert = x509.load_pem_x509_certificate((folder / "certificate.pem.crt").read_bytes())
+    note = folder / "device-key.json"
+    if note.exists():
+        wanted = json.loads(note.read_text())["public_key_sha256"]
+        return not (folder / "private.pem.key").exists() and (
+            public_key_fingerprint(cert.public_key()) == wanted
+        )
+    key = serialization.load_pem_private_key((folder / "private.pem.key").read_bytes(), None)
     return key.public_key() == cert.public_key()
 
 

@@ -6,7 +6,8 @@ on disk (0600, fsynced) in the staging folder before anything else can fail; onl
 journal hold the certificate's ARN. A crash between the key reaching the disk and the journal
 saying so is recovered from the staging folder; a lost answer leaves a window on record for
 `orphan-certificates`. Certificates are made INACTIVE and activated once their key is saved.
-Used by add-things and rotate-certificate.
+Three key sources: AWS makes the key (CertificateIssuer), this machine does (LocalKeyIssuer), or the
+device did and gave a CSR (DeviceCsrIssuer). Used by add-things and rotate-certificate.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from zaws.operations.certificate_keys import (
 )
 from zaws.project import layout
 from zaws.project.atomic_files import write_private, write_text
+from zaws.project.device_key import DeviceKey, DeviceKeyRequest, write_device_key
 from zaws.project.step_journal import StepJournal
 
 if TYPE_CHECKING:
@@ -81,8 +83,8 @@ class CertificateIssuer:
 
 
 def discard_credentials(staging: Path) -> None:
-    """A staged key whose certificate no longer exists in AWS is worthless: drop both files."""
-    for name in (layout.PRIVATE_KEY, layout.CERTIFICATE):
+    """A staged key whose certificate no longer exists in AWS is worthless: drop its files."""
+    for name in (layout.PRIVATE_KEY, layout.CERTIFICATE, layout.DEVICE_KEY):
         (staging / name).unlink(missing_ok=True)
 
 
@@ -114,6 +116,48 @@ class LocalKeyIssuer(CertificateIssuer):
         return made["certificateArn"]
 
 
+class DeviceCsrIssuer(CertificateIssuer):
+    """`--csr-dir`: each thing's key lives on its device, which gave a CSR; AWS signs it
+    (CreateCertificateFromCsr) and no private key ever exists in the project. The thing's folder
+    gets `device-key.json` instead (see project/device_key.py). The request's journal line carries
+    the key's fingerprint, so a certificate whose answer was lost is provably the project's."""
+
+    def __init__(self, iot: IoTClient, journal: StepJournal, csrs: dict[str, DeviceKeyRequest]):
+        super().__init__(iot, journal)
+        self.csrs = csrs
+
+    def create(self, thing: str, staging: Path) -> str:
+        request = self.csrs[thing]
+        self.journal.record(thing, "cert", key=request.fingerprint)
+        made = self.iot.create_certificate_from_csr(
+            certificateSigningRequest=request.pem, setAsActive=False
+        )
+        self._save(thing, staging, made["certificatePem"])
+        retries = made["ResponseMetadata"].get("RetryAttempts", 0)
+        self.journal.record(thing, "cert-saved", cert_arn=made["certificateArn"], retries=retries)
+        return made["certificateArn"]
+
+    def _save(self, thing: str, staging: Path, certificate_pem: str) -> None:
+        request = self.csrs[thing]
+        write_device_key(staging, DeviceKey(request.file, request.fingerprint))
+        write_text(staging / layout.CERTIFICATE, certificate_pem)
+
+    def recover(self, thing: str, staging: Path) -> str | None:
+        cert = staging / layout.CERTIFICATE
+        if not (cert.is_file() and (staging / layout.DEVICE_KEY).is_file()):
+            return None
+        try:
+            arn = self.iot.describe_certificate(certificateId=certificate_id(cert.read_bytes()))[
+                "certificateDescription"
+            ]["certificateArn"]
+        except ClientError as err:
+            if is_not_found(err):
+                return None
+            raise
+        self.journal.record(thing, "cert-saved", cert_arn=arn, retries="unknown")
+        return arn
+
+
 def check_key_source(keys: str, key_type: str | None) -> None:
     """Refuse, before anything is made, a key source or type AWS or zaws cannot do."""
     if keys == "aws":
@@ -124,15 +168,32 @@ def check_key_source(keys: str, key_type: str | None) -> None:
             )
     elif keys == "local":
         check_key_type(key_type or DEFAULT_LOCAL_KEY_TYPE)
+    elif keys == "csr":
+        if key_type is not None:
+            raise InvalidInput(
+                "--key-type does not go with --csr-dir: the devices made their keys",
+                "leave out --key-type",
+            )
     else:
-        raise InvalidInput(f"Unknown key source {keys!r}", "use --keys aws or --keys local")
+        raise InvalidInput(
+            f"Unknown key source {keys!r}", "use --keys aws, --keys local or --csr-dir DIR"
+        )
 
 
 def certificate_issuer(
-    iot: IoTClient, journal: StepJournal, keys: str, key_type: str | None
+    iot: IoTClient,
+    journal: StepJournal,
+    keys: str,
+    key_type: str | None,
+    csrs: dict[str, DeviceKeyRequest] | None = None,
 ) -> CertificateIssuer:
-    """The issuer for a key source: `aws` (AWS makes the key) or `local` (made here)."""
+    """The issuer for a key source: `aws` (AWS makes the key), `local` (made here) or `csr`
+    (made on the devices; `csrs` gives each thing's request)."""
     check_key_source(keys, key_type)
+    if keys == "csr":
+        if csrs is None:
+            raise InvalidInput("A run from CSRs needs its CSRs", "pass --csr-dir DIR")
+        return DeviceCsrIssuer(iot, journal, csrs)
     if keys == "local":
         return LocalKeyIssuer(iot, journal, key_type or DEFAULT_LOCAL_KEY_TYPE)
     return CertificateIssuer(iot, journal)

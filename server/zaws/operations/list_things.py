@@ -27,6 +27,7 @@ class ThingInfo:
     remote: dict[str, object] | None = None
     missing_files: list[str] = field(default_factory=list)  # private.pem.key, certificate.pem.crt
     certificate_status: str | None = None  # INACTIVE or REVOKED when zaws stopped it
+    key_on_device: bool = False  # made from the device's CSR: no private.pem.key, on purpose
 
 
 @dataclass
@@ -67,6 +68,7 @@ def list_things(
                 active=record.name == active,
                 missing_files=record.missing_files,
                 certificate_status=record.certificate_status,
+                key_on_device=record.key_on_device,
             )
         )
     if remote and aws is not None and records:

@@ -52,6 +52,14 @@ def resolve_target(project: Path, *, aws: AwsSettings, thing: str | None = None)
     record: ThingRecord | None = None
     if thing is not None:
         record = opened.thing(thing)
+        if record.key_on_device:
+            raise ProjectError(
+                f"Thing {record.name}'s private key lives on its device (made from "
+                f"{record.device_key.csr_file if record.device_key else 'its CSR'}): "
+                "zaws cannot connect as it",
+                "watch its topics as yourself (leave out --thing), or connect as a thing whose "
+                "key is in the project",
+            )
         if record.missing_files:
             raise ProjectError(
                 f"Thing {record.name} has no {' and no '.join(record.missing_files)} "

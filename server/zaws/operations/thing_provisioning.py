@@ -1,7 +1,8 @@
 """Provisioning one thing, step by step, each step journaled before its remote call.
 
 Steps: create the thing, marked as the project's; create keys and a certificate (INACTIVE); write
-the key (0600) and the certificate to the staging folder; activate the certificate; attach the
+the key (0600), or for a key that lives on the device its note (device-key.json), and the
+certificate to the staging folder; activate the certificate; attach the
 project's policy to it; attach it to the thing; move the staging folder into
 `.aws_things_resources/<thing>/`. Every remote step after the certificate's creation is
 idempotent, so a resumed thing simply redoes its steps from the last one the journal shows; a
@@ -39,7 +40,9 @@ class ThingProvisioner:
         self.project = project
         self.journal = journal
         self.plan = plan
-        self.certificates = certificate_issuer(clients.iot, journal, plan.keys, plan.key_type)
+        self.certificates = certificate_issuer(
+            clients.iot, journal, plan.keys, plan.key_type, plan.csr_requests()
+        )
 
     def provision(self, name: str, state: ThingProgress) -> None:
         try:

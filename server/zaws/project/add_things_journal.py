@@ -1,7 +1,8 @@
 """The add-things journal: what a run planned and which remote step each thing reached.
 
 A `StepJournal` (see step_journal.py for what it guarantees) in `.zaws/add-things/`, whose plan is
-the batch: base name, first index, count, policy and the project's id.
+the batch: base name, first index, count, policy, the project's id and the key source (for
+`--csr-dir`, the devices' requests themselves, so a rerun needs nothing but the journal).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from zaws.errors import ProjectError
+from zaws.project.device_key import DeviceKeyRequest
 from zaws.project.step_journal import StepJournal, ThingProgress
 
 __all__ = ["STEPS", "AddThingsJournal", "AddThingsPlan", "ThingProgress"]
@@ -26,8 +28,20 @@ class AddThingsPlan:
     policy_name: str
     started: float
     project_id: str | None = None  # the zaws_project mark of its things (None: a plan of old)
-    keys: str = "aws"  # where the keys are made: aws (CreateKeysAndCertificate) or local (CSR)
+    keys: str = "aws"  # where the keys are made: aws (CreateKeysAndCertificate), local (a CSR
+    # made here) or csr (on the devices: `csrs` holds their requests, in the things' order)
     key_type: str | None = None
+    csr_dir: str | None = None  # the folder the CSRs were read from (absolute)
+    csrs: list[dict[str, str]] | None = None  # {"file", "pem", "fingerprint"} per thing
+    bulk: bool = False  # one StartThingRegistrationTask instead of calls per thing
+    bucket: str | None = None  # bulk: the S3 bucket of the task's input file
+
+    def csr_requests(self) -> dict[str, DeviceKeyRequest]:
+        """{thing: its device's request} for a plan from CSRs, in file-name order."""
+        return {
+            name: DeviceKeyRequest(c["file"], c["pem"], c["fingerprint"])
+            for name, c in zip(self.names, self.csrs or [], strict=False)
+        }
 
     @property
     def names(self) -> list[str]:

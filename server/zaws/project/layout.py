@@ -12,3 +12,7 @@ STATE_DIR = ".zaws"
 # Keys of the top-level thing.conf.json that belong to the active thing.
 ACTIVE_THING_KEYS = ("thingname", "mqttid", "cert_arn")
 PROJECT_KEYS = ("endpoint", "policy_name")
+
+# In a thing's folder instead of private.pem.key: its key lives on the device (add-things
+# --csr-dir); see device_key.py.
+DEVICE_KEY = "device-key.json"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ from zaws.project.atomic_files import (
     write_json,
 )
 from zaws.project.config_files import ZawsConf, read_json_object
+from zaws.project.device_key import DeviceKey, read_device_key
 from zaws.project.retired_numbers import RetiredNumbers
 from zaws.project.thing_names import check_thing_name, is_thing_name, split_thing_name
 
@@ -48,6 +49,8 @@ class ThingRecord:
     certificate_status: str | None = None
     # The certificate a rotation replaced, still in AWS until retired (its files: *.previous).
     previous_cert_arn: str | None = None
+    # Set when the thing's key lives on the device (made from its CSR): no private.pem.key.
+    device_key: DeviceKey | None = None
 
     @property
     def cert_arns(self) -> list[str]:
@@ -71,9 +74,16 @@ class ThingRecord:
         return self.folder / layout.PRIVATE_KEY
 
     @property
+    def key_on_device(self) -> bool:
+        return self.device_key is not None
+
+    @property
     def missing_files(self) -> list[str]:
-        """The key and certificate files the record lacks (empty when both are there)."""
-        wanted = (self.private_key_path, self.certificate_path)
+        """The key and certificate files the record lacks (empty when all are there); a key that
+        lives on the device is not missing."""
+        wanted = [self.private_key_path, self.certificate_path]
+        if self.key_on_device:
+            wanted.remove(self.private_key_path)
         return [path.name for path in wanted if not path.is_file()]
 
 
@@ -233,7 +243,7 @@ class ThingProject:
             data["certificate_status"] = status
         write_json(path, data)
         stopped = status if status in STOPPED_STATUSES else None
-        return ThingRecord(record.name, record.cert_arn, record.folder, stopped)
+        return replace(record, certificate_status=stopped)
 
     def replace_credentials(self, record: ThingRecord, cert_arn: str, staging: Path) -> ThingRecord:
         """After a rotation: the staged key and certificate become the thing's, atomically; the old
@@ -259,7 +269,7 @@ class ThingProject:
             write_json(path, data)
         for name in (layout.PRIVATE_KEY, layout.CERTIFICATE):
             (record.folder / f"{name}{PREVIOUS}").unlink(missing_ok=True)
-        return ThingRecord(record.name, record.cert_arn, record.folder, record.certificate_status)
+        return replace(record, previous_cert_arn=None)
 
     def remove_thing_record(self, name: str) -> None:
         check_thing_name(name)  # names may come from files (the journal): never a path
@@ -292,7 +302,12 @@ class ThingProject:
         config = self.config()
         conf = self.zawsconf()
         try:
-            copy_file(record.private_key_path, self.root / layout.PRIVATE_KEY, mode=PRIVATE_MODE)
+            if record.key_on_device:  # no key here: a previous thing's would be stale
+                (self.root / layout.PRIVATE_KEY).unlink(missing_ok=True)
+            else:
+                copy_file(
+                    record.private_key_path, self.root / layout.PRIVATE_KEY, mode=PRIVATE_MODE
+                )
             copy_file(record.certificate_path, self.root / layout.CERTIFICATE)
             config.update(thingname=record.name, mqttid=record.name, cert_arn=record.cert_arn)
             self.write_config(config)
@@ -366,6 +381,7 @@ def _read_record(folder: Path) -> ThingRecord | StrayRecord:
         previous_cert_arn=previous
         if isinstance(previous, str) and CERT_ARN.fullmatch(previous)
         else None,
+        device_key=read_device_key(folder),
     )
 
 
