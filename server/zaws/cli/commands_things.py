@@ -22,19 +22,38 @@ PROJECT = click.Path(file_okay=False, path_type=Path)
     "base_name",
     help="Things are named BASE_0, BASE_1, ... (required for the first things).",
 )
-@click.option("--things-number", "count", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option(
+    "--things-number",
+    "count",
+    type=click.IntRange(min=1),
+    help="How many things (default 1; with --csr-dir, one per CSR file).",
+)
 @click.option("--workers", type=click.IntRange(1, 64), help="Things created at once.")
 @click.option(
     "--keys",
     type=click.Choice(["aws", "local"]),
-    default="aws",
-    show_default=True,
-    help="Who makes each private key: AWS (sent over the network) or this machine (never sent).",
+    help="Who makes each private key: AWS (sent over the network; the default) or this machine "
+    "(never sent; the default with --bulk).",
 )
 @click.option(
     "--key-type",
     type=click.Choice(["rsa-2048", "ec-p256", "ec-p384"]),
     help="With --keys local (default ec-p256); AWS makes rsa-2048 only.",
+)
+@click.option(
+    "--csr-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="A folder of the devices' CSRs (their keys never leave them): one thing per file, "
+    "in file-name order.",
+)
+@click.option(
+    "--bulk",
+    is_flag=True,
+    help="Register the batch with one AWS IoT bulk registration task (StartThingRegistrationTask).",
+)
+@click.option(
+    "--bucket",
+    help="With --bulk: the S3 bucket for the task's input file (default: one zaws creates).",
 )
 @aws_options
 @click.pass_context
@@ -43,10 +62,13 @@ def add_things_command(
     /,
     project: Path,
     base_name: str | None,
-    count: int,
+    count: int | None,
     workers: int | None,
-    keys: str,
+    keys: str | None,
     key_type: str | None,
+    csr_dir: Path | None,
+    bulk: bool,
+    bucket: str | None,
     **options: Any,
 ) -> None:
     """Create things with keys and certificates and bind them to PROJECT."""
@@ -57,7 +79,8 @@ def add_things_command(
     run = Invocation(ctx, options)
     cancel = Cancellation()
     try:
-        with ProgressDisplay("add-things", enabled=count > 1) as display, stop_on_ctrl_c(cancel):
+        many = bulk or csr_dir is not None or (count or 1) > 1
+        with ProgressDisplay("add-things", enabled=many) as display, stop_on_ctrl_c(cancel):
             added = add_things(
                 project,
                 aws=run.aws(workers),
@@ -65,6 +88,9 @@ def add_things_command(
                 count=count,
                 keys=keys,
                 key_type=key_type,
+                csr_dir=csr_dir,
+                bulk=bulk,
+                bucket=bucket,
                 progress=display,
                 cancel=cancel,
             )
@@ -80,12 +106,24 @@ def add_things_command(
         f"in {added.seconds:.1f} s ({rate:.1f}/s): {', '.join(shown)}",
         f"  active thing: {added.active_thing}",
     ]
+    if added.csr_files:
+        lines.append("  keys on the devices; from the CSR files " + _csr_mapping(added.csr_files))
+    if added.bulk_task_id:
+        made = " (created by zaws)" if added.bucket_created else ""
+        lines.append(
+            f"  bulk registration task {added.bulk_task_id}, input in s3://{added.bucket}{made}"
+        )
     if added.orphan_certificates_deleted:
         gone = counted(added.orphan_certificates_deleted, "certificate")
         lines.append(f"  deleted {gone} made for this run's own keys whose answer was lost")
     if added.certificates_to_review:
         lines.append(review_line(added.certificates_to_review, Path(added.project)))
     run.output.result(added.to_dict(), lines)
+
+
+def _csr_mapping(csr_files: dict[str, str]) -> str:
+    pairs = [f"{file} -> {thing}" for thing, file in csr_files.items()]
+    return ", ".join(pairs if len(pairs) <= 4 else [*pairs[:2], "...", pairs[-1]])
 
 
 def review_line(count: int, project: Path) -> str:
@@ -169,7 +207,8 @@ def list_things_command(ctx: click.Context, /, project: Path, remote: bool, **op
         stopped = (
             f"  [red]certificate {thing.certificate_status}[/]" if thing.certificate_status else ""
         )
-        lines.append(f" {mark} {thing.name}{missing}{stopped}{status}")
+        on_device = "  [dim]key on the device[/]" if thing.key_on_device else ""
+        lines.append(f" {mark} {thing.name}{on_device}{missing}{stopped}{status}")
     for stray in listing.stray_records:
         lines.append(f"[yellow]Ignored, not a thing:[/] {stray['folder']} ({stray['reason']})")
     if listing.pending_add_things:

@@ -7,6 +7,8 @@ limited per API against real AWS), each thing marked as the project's; keep on r
 certificate requests whose answer was lost (`orphan-certificates` reviews them); record the new
 base name and highest index in `.zawsconf`; make the first thing active if none is. An interrupted
 run (crash, Ctrl-C, a failure after the retries) leaves the journal: the same command finishes it.
+Keys are made by AWS, here (`--keys local`) or on the devices (`--csr-dir`, device_csrs.py); with
+`--bulk` one registration task makes them all (bulk_registration.py) instead of calls per thing.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import os
 import shlex
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from botocore.exceptions import ClientError
@@ -32,7 +34,9 @@ from zaws.errors import (
     ZawsError,
     local_file_error,
 )
+from zaws.operations.bulk_registration import run_bulk_registration
 from zaws.operations.certificate_issuing import check_key_source
+from zaws.operations.device_csrs import DeviceCsr, read_csr_dir, refuse_used_csrs
 from zaws.operations.orphan_certificates import (
     count_orphan_candidates,
     delete_provable_orphans,
@@ -60,6 +64,12 @@ class ThingsAdded:
     seconds: float
     # Made for a key of this run whose answer was lost (--keys local): deleted, provably ours.
     orphan_certificates_deleted: int = 0
+    # --csr-dir: {thing: the CSR file it was made from}; the things' keys live on the devices.
+    csr_files: dict[str, str] = field(default_factory=dict)
+    # --bulk: the registration task, its input file's bucket, and whether zaws made the bucket.
+    bulk_task_id: str | None = None
+    bucket: str | None = None
+    bucket_created: bool = False
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -70,26 +80,32 @@ def add_things(
     *,
     aws: AwsSettings,
     base_name: str | None = None,
-    count: int = 1,
-    keys: str = "aws",
+    count: int | None = None,
+    keys: str | None = None,
     key_type: str | None = None,
+    csr_dir: Path | None = None,
+    bulk: bool = False,
+    bucket: str | None = None,
     progress: ProgressCallback | None = None,
     cancel: Cancellation | None = None,
 ) -> ThingsAdded:
+    """`count` things (1 by default; with `csr_dir`, one per CSR file), their keys made by AWS
+    (`keys="aws"`, the default), here (`"local"`) or on the devices (`csr_dir`); with `bulk`,
+    through one StartThingRegistrationTask whose input file goes to `bucket`."""
     started = time.monotonic()
     report = progress or no_progress
     cancel = cancel or Cancellation()
-    if not 1 <= count <= MAX_THINGS_PER_RUN:
+    if count is not None and not 1 <= count <= MAX_THINGS_PER_RUN:
         raise InvalidInput(
             f"--things-number must be between 1 and {MAX_THINGS_PER_RUN}, not {count}",
             "pass a positive number",
         )
+    source = KeySource(_key_source(keys, csr_dir, bulk), key_type, csr_dir, bulk, bucket)
     proj = ThingProject.open(project)
     check_local_folders(proj)
     try:
         with project_lock(proj.state_dir, "add-things"):
-            keys_made = KeySource(keys, key_type)
-            return _add_things(proj, aws, base_name, count, keys_made, report, cancel, started)
+            return _add_things(proj, aws, base_name, count, source, report, cancel, started)
     except OSError as err:
         pending = AddThingsJournal(proj.state_dir).plan_path.is_file()
         hint = "fix that, then run the same command again to finish" if pending else None
@@ -100,7 +116,7 @@ def _add_things(
     proj: ThingProject,
     aws: AwsSettings,
     base_name: str | None,
-    count: int,
+    count: int | None,
     keys: KeySource,
     report: ProgressCallback,
     cancel: Cancellation,
@@ -111,7 +127,7 @@ def _add_things(
     resumed = plan is not None
     clients = AwsClients(aws)
     if plan is not None:
-        _check_resume_matches(proj, plan, base_name, count)
+        _check_resume_matches(proj, plan, base_name, count, keys)
     else:
         plan = _new_plan(proj, clients, aws, base_name, count, keys)
     if plan.project_id is not None:  # a journal of old has unmarked things: nothing to compare
@@ -127,8 +143,12 @@ def _add_things(
             )
     if not resumed:
         journal.begin(plan)
+    bulk_run = None
     try:
-        _run(proj, journal, plan, clients, report, cancel)
+        if plan.bulk:
+            bulk_run = run_bulk_registration(proj, journal, plan, clients, report, cancel)
+        else:
+            _run(proj, journal, plan, clients, report, cancel)
     finally:
         journal.close()
         record_uncertain_requests(proj.state_dir, journal.progress())
@@ -144,6 +164,10 @@ def _add_things(
         certificates_to_review=len(to_review),
         seconds=round(time.monotonic() - started, 3),
         orphan_certificates_deleted=len(provable),
+        csr_files={name: c.file for name, c in plan.csr_requests().items()},
+        bulk_task_id=bulk_run.task_id if bulk_run else None,
+        bucket=bulk_run.bucket if bulk_run else None,
+        bucket_created=bulk_run.bucket_created if bulk_run else False,
     )
 
 
@@ -166,13 +190,38 @@ def check_local_folders(proj: ThingProject) -> None:
 
 @dataclass(frozen=True)
 class KeySource:
-    """Where the things' keys are made: by AWS (the default, as the original), or here."""
+    """Where the things' keys are made: by AWS (the default, as the original), here, or on the
+    devices (`csr_dir`); and whether they are registered in bulk."""
 
     keys: str = "aws"
     key_type: str | None = None
+    csr_dir: Path | None = None
+    bulk: bool = False
+    bucket: str | None = None
 
     def __post_init__(self) -> None:
         check_key_source(self.keys, self.key_type)
+        if self.bulk and self.keys == "aws":
+            raise InvalidInput(
+                "--bulk registers certificates from CSRs: AWS cannot make the keys then",
+                "pass --keys local (keys made here) or --csr-dir DIR (the devices' CSRs)",
+            )
+        if self.bucket is not None and not self.bulk:
+            raise InvalidInput(
+                "--bucket goes with --bulk only", "pass --bulk, or leave out --bucket"
+            )
+
+
+def _key_source(keys: str | None, csr_dir: Path | None, bulk: bool) -> str:
+    if csr_dir is None:
+        return keys or ("local" if bulk else "aws")
+    if keys not in (None, "csr"):
+        raise InvalidInput(
+            f"--csr-dir and --keys {keys} do not go together: with --csr-dir the devices made "
+            "the keys",
+            "leave out --keys",
+        )
+    return "csr"
 
 
 def _new_plan(
@@ -180,7 +229,7 @@ def _new_plan(
     clients: AwsClients,
     aws: AwsSettings,
     base_name: str | None,
-    count: int,
+    count: int | None,
     keys: KeySource,
 ) -> AddThingsPlan:
     conf = proj.zawsconf()
@@ -190,8 +239,19 @@ def _new_plan(
             "The project has no things yet, so the things need a base name",
             "pass --thing-base-name NAME",
         )
+    csrs: list[DeviceCsr] = []
+    if keys.csr_dir is not None:
+        csrs = read_csr_dir(keys.csr_dir)
+        if count is not None and count != len(csrs):
+            raise InvalidInput(
+                f"--things-number {count} disagrees with the {len(csrs)} CSR files in "
+                f"{keys.csr_dir}",
+                "leave out --things-number: each CSR file makes one thing",
+            )
+        refuse_used_csrs(proj, csrs)
+    number = len(csrs) if csrs else (count or 1)
     first = proj.highest_index(base) + 1
-    check_base_name(base, first + count - 1)
+    check_base_name(base, first + number - 1)
     policy = proj.policy_name
     with aws_errors(f"checking policy {policy}"):
         try:
@@ -206,14 +266,31 @@ def _new_plan(
             raise
     project_id = project_id_of(proj, base)
     return AddThingsPlan(
-        base, first, count, policy, time.time(), project_id, keys.keys, keys.key_type
+        base,
+        first,
+        number,
+        policy,
+        time.time(),
+        project_id,
+        keys.keys,
+        keys.key_type,
+        csr_dir=str(keys.csr_dir.resolve()) if keys.csr_dir is not None else None,
+        csrs=[{"file": c.file, "pem": c.pem, "fingerprint": c.fingerprint} for c in csrs] or None,
+        bulk=keys.bulk,
+        bucket=keys.bucket,
     )
 
 
 def _check_resume_matches(
-    proj: ThingProject, plan: AddThingsPlan, base_name: str | None, count: int
+    proj: ThingProject,
+    plan: AddThingsPlan,
+    base_name: str | None,
+    count: int | None,
+    keys: KeySource,
 ) -> None:
-    if (base_name in (None, plan.base_name)) and count == plan.count:
+    same_count = count == plan.count or (count is None and (plan.csr_dir or plan.count == 1))
+    same_dir = keys.csr_dir is None or str(keys.csr_dir.resolve()) == plan.csr_dir
+    if (base_name in (None, plan.base_name)) and same_count and same_dir:
         return
     last = plan.first_index + plan.count - 1
     raise ProjectError(
@@ -225,10 +302,19 @@ def _check_resume_matches(
 
 def resume_command(root: Path, plan: AddThingsPlan) -> str:
     """The command that finishes `plan`, ready to paste (absolute path, quoted)."""
-    return (
+    command = (
         f"zaws add-things {shlex.quote(str(root.resolve()))} "
-        f"--thing-base-name {shlex.quote(plan.base_name)} --things-number {plan.count}"
+        f"--thing-base-name {shlex.quote(plan.base_name)}"
     )
+    if plan.csr_dir is not None:
+        command += f" --csr-dir {shlex.quote(plan.csr_dir)}"
+    else:
+        command += f" --things-number {plan.count}"
+        if plan.keys == "local":
+            command += " --keys local" + (f" --key-type {plan.key_type}" if plan.key_type else "")
+    if plan.bulk:
+        command += " --bulk" + (f" --bucket {shlex.quote(plan.bucket)}" if plan.bucket else "")
+    return command
 
 
 def _run(

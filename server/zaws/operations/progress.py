@@ -38,3 +38,7 @@ class Cancellation:
     @property
     def is_cancelled(self) -> bool:
         return self._event.is_set()
+
+    def wait(self, seconds: float) -> bool:
+        """Wait up to `seconds` (an operation polling AWS between calls); True once cancelled."""
+        return self._event.wait(seconds)
