@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import json
 import signal
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.support.cli_process import run_cli
+from tests.support.cli_process import run_cli, start_cli
 from tests.support.fault_proxy import FaultProxy
 from tests.support.project_invariants import (
     assert_complete,
@@ -24,6 +25,7 @@ from zaws.aws.settings import AwsSettings
 from zaws.errors import InvalidInput
 from zaws.operations.cleanup import cleanup
 from zaws.operations.orphan_certificates import (
+    CLOCK_SKEW_S,
     delete_orphan_certificates,
     review_orphan_certificates,
 )
@@ -82,6 +84,30 @@ def test_a_killed_run_deletes_no_certificate_it_cannot_prove_it_made(
     _, certificates = remote_state(iot)
     recorded = {r["cert_arn"].rsplit("/", 1)[1] for r in local_records(project).values()}
     assert set(certificates) == recorded | ({before, after} - candidates)
+
+
+def test_a_killed_run_s_request_served_after_the_rerun_asked_again_is_under_review(
+    project: Path, zaws_home: Path, emulator_url: str, boto: Any, policy: str
+) -> None:
+    """A loaded server may serve a dead client's request late: after the rerun's own request."""
+    iot = boto("iot")
+    with FaultProxy(emulator_url, hold=["CreateKeysAndCertificate"]) as proxy:
+        killed = start_cli(zaws_home, "--endpoint-url", proxy.url, *add(project, 1))
+        try:
+            proxy.wait_for("CreateKeysAndCertificate", "held")
+        finally:
+            killed.kill()
+            killed.wait()
+        rerun = run_cli(zaws_home, "-J", *add(project, 1))  # straight to the emulator
+        assert rerun.returncode == 0, rerun.stderr
+        time.sleep(CLOCK_SKEW_S[True] + 1)  # not a wait for an event: the server is this late
+        proxy.release()
+        proxy.wait_for("CreateKeysAndCertificate", "forwarded")
+    recorded = {r["cert_arn"].rsplit("/", 1)[1] for r in local_records(project).values()}
+    _, certificates = remote_state(iot)
+    late = set(certificates) - recorded
+    assert len(late) == 1  # made by the dead client's request, its key in no file
+    assert orphans_under_review(project, iot) == late
 
 
 def test_cleanup_after_an_interrupted_run_lists_candidates_and_deletes_none_of_them(

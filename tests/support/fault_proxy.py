@@ -10,11 +10,14 @@ the wire, so botocore parses, retries and fails exactly as it would against AWS:
 - `drop_after_rate`: the request is forwarded and processed, then the connection is reset instead
   of answering (the client cannot know it happened);
 - `quota`: per-operation token buckets (`aws-default` = AWS IoT's default TPS) answering
-  ThrottlingException above the rate.
+  ThrottlingException above the rate;
+- `hold`: requests of these operations wait at the proxy until `release()`, then are forwarded
+  whether or not their client is still there (a request queued at a slow server).
 
 Random faults are drawn from one `random.Random(seed)`, so a sequential client sees the same faults
 on every run. `operations` limits random faults to those operation names (see `aws_operations`).
-Counts per operation: forwarded, throttled, errored, dropped_before, dropped_after.
+Counts per operation: forwarded, throttled, errored, dropped_before, dropped_after, held;
+`wait_for(operation, outcome, n)` awaits a count.
 
     with FaultProxy(upstream, throttle_rate=0.1, seed=1) as proxy:
         client = boto3.client("iot", endpoint_url=proxy.url, ...)
@@ -28,6 +31,7 @@ counts are at GET <url>/__fault-proxy/stats and printed as JSON to stderr on exi
 from __future__ import annotations
 
 import argparse
+import contextlib
 import enum
 import http.client
 import json
@@ -88,6 +92,7 @@ class FaultProxy:
         host: str = "127.0.0.1",
         port: int = 0,
         upstream_timeout: float = 60.0,
+        hold: Iterable[str] = (),
     ) -> None:
         rates = [throttle_rate, error_rate, drop_before_rate, drop_after_rate]
         if any(r < 0 for r in rates) or sum(rates) > 1:
@@ -106,7 +111,10 @@ class FaultProxy:
             else None
         )
         self._lock = threading.Lock()
+        self._counted = threading.Condition(self._lock)
         self._counts: dict[str, Counter[str]] = {}
+        self._held = frozenset(hold)
+        self._released = threading.Event()
         self._server = ThreadingHTTPServer((host, port), _ProxyHandler, bind_and_activate=False)
         self._server.request_queue_size = 128
         self._server.daemon_threads = True
@@ -149,6 +157,24 @@ class FaultProxy:
         with self._lock:
             return self._counts.get(operation, Counter())[outcome]
 
+    def wait_for(self, operation: str, outcome: str, n: int = 1, timeout: float = 60.0) -> None:
+        """Until `count(operation, outcome) >= n`; AssertionError after `timeout` seconds."""
+        with self._counted:
+            reached = self._counted.wait_for(
+                lambda: self._counts.get(operation, Counter())[outcome] >= n, timeout
+            )
+        assert reached, f"{operation}: {outcome} {n} times not seen in {timeout} s"
+
+    def holds(self, operation: Operation) -> bool:
+        return operation.key in self._held
+
+    def await_release(self) -> None:
+        self._released.wait(self.upstream_timeout)
+
+    def release(self) -> None:
+        """Forward the held requests, and every later one at once."""
+        self._released.set()
+
     def total(self, outcome: str) -> int:
         with self._lock:
             return sum(c[outcome] for c in self._counts.values())
@@ -168,8 +194,9 @@ class FaultProxy:
         return None
 
     def record(self, operation: Operation, outcome: str) -> None:
-        with self._lock:
+        with self._counted:
             self._counts.setdefault(operation.key, Counter())[outcome] += 1
+            self._counted.notify_all()
 
 
 class _ProxyHandler(BaseHTTPRequestHandler):
@@ -207,6 +234,9 @@ class _ProxyHandler(BaseHTTPRequestHandler):
             else:
                 self._answer(*_error(operation, fault))
             return
+        if proxy.holds(operation):
+            proxy.record(operation, "held")
+            proxy.await_release()
         try:
             status, reason, response_headers, response_body = self._forward(proxy, body)
         except OSError as error:
@@ -217,7 +247,8 @@ class _ProxyHandler(BaseHTTPRequestHandler):
             proxy.record(operation, fault.value)
             self._reset()
             return
-        self._relay(status, reason, response_headers, response_body)
+        with contextlib.suppress(OSError):  # the client is gone (killed while its request was held)
+            self._relay(status, reason, response_headers, response_body)
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = _handle
 
