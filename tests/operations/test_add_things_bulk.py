@@ -52,7 +52,11 @@ def test_bulk_from_the_devices_csrs(
     added = add_things(
         project, aws=aws, base_name="se", csr_dir=tmp_path / "csrs", bulk=True, bucket="my-inputs"
     )
-    assert added.csr_files == {"se_0": "x.pem", "se_1": "y.pem", "se_2": "z.pem"}
+    assert [(m["thing"], m["csr_file"]) for m in added.csr_files] == [
+        ("se_0", "x.pem"),
+        ("se_1", "y.pem"),
+        ("se_2", "z.pem"),
+    ]
     assert (added.bucket, added.bucket_created) == ("my-inputs", False)
     assert_complete(project, boto("iot"), added.things, policy)
     assert not list(project.rglob("private.pem.key"))

@@ -57,14 +57,15 @@ def test_each_csr_becomes_a_thing_in_file_name_order_without_a_key_in_the_projec
     keys = device_csrs(tmp_path / "csrs")
     added = add_things(project, aws=aws, base_name="se", csr_dir=tmp_path / "csrs")
     assert added.things == ["se_0", "se_1", "se_2"]
-    assert added.csr_files == {
+    made_from = {m["thing"]: m["csr_file"] for m in added.csr_files}
+    assert made_from == {
         "se_0": "a-device.pem",
         "se_1": "b-device.der",
         "se_2": "c-device.pem",
     }
     assert_complete(project, boto("iot"), added.things, policy)
     assert not list(project.rglob("private.pem.key"))  # nowhere, not even the top level
-    for thing, file in added.csr_files.items():
+    for thing, file in made_from.items():
         folder = project / ".aws_things_resources" / thing
         note = json.loads((folder / "device-key.json").read_text())
         assert note == {

@@ -121,8 +121,8 @@ def add_things_command(
     run.output.result(added.to_dict(), lines)
 
 
-def _csr_mapping(csr_files: dict[str, str]) -> str:
-    pairs = [f"{file} -> {thing}" for thing, file in csr_files.items()]
+def _csr_mapping(csr_files: list[dict[str, str]]) -> str:
+    pairs = [f"{made['csr_file']} -> {made['thing']}" for made in csr_files]
     return ", ".join(pairs if len(pairs) <= 4 else [*pairs[:2], "...", pairs[-1]])
 
 

@@ -64,8 +64,8 @@ class ThingsAdded:
     seconds: float
     # Made for a key of this run whose answer was lost (--keys local): deleted, provably ours.
     orphan_certificates_deleted: int = 0
-    # --csr-dir: {thing: the CSR file it was made from}; the things' keys live on the devices.
-    csr_files: dict[str, str] = field(default_factory=dict)
+    # --csr-dir: [{"thing", "csr_file"}] in the things' order; their keys live on the devices.
+    csr_files: list[dict[str, str]] = field(default_factory=list)
     # --bulk: the registration task, its input file's bucket, and whether zaws made the bucket.
     bulk_task_id: str | None = None
     bucket: str | None = None
@@ -164,7 +164,7 @@ def _add_things(
         certificates_to_review=len(to_review),
         seconds=round(time.monotonic() - started, 3),
         orphan_certificates_deleted=len(provable),
-        csr_files={name: c.file for name, c in plan.csr_requests().items()},
+        csr_files=[{"thing": name, "csr_file": c.file} for name, c in plan.csr_requests().items()],
         bulk_task_id=bulk_run.task_id if bulk_run else None,
         bucket=bulk_run.bucket if bulk_run else None,
         bucket_created=bulk_run.bucket_created if bulk_run else False,

@@ -79,9 +79,12 @@ def add_things(params: Params, ctx: CallContext) -> dict[str, Any]:
         project,
         aws=ctx.aws,
         base_name=params.string("baseName"),
-        count=params.integer("count", minimum=1, maximum=100_000) or 1,
-        keys=params.string("keys") or "aws",
+        count=params.integer("count", minimum=1, maximum=100_000),
+        keys=params.string("keys"),
         key_type=params.string("keyType"),
+        csr_dir=params.folder("csrDir") if params.string("csrDir") else None,
+        bulk=params.boolean("bulk", default=False),
+        bucket=params.string("bucket"),
         progress=ctx.progress,
         cancel=ctx.cancel,
     )
@@ -321,7 +324,7 @@ METHODS: dict[str, Method] = {
         _method("zaws/createPolicy", "name topics", create_policy),
         _method(
             "zaws/addThings",
-            "projectUri baseName count keys keyType",
+            "projectUri baseName count keys keyType csrDir bulk bucket",
             add_things,
             long=True,
             changes_things=True,
