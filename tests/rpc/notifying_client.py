@@ -2,6 +2,7 @@
 
 `RawServer.response` skips what is not the answer it waits for; simulated devices and
 subscriptions send notifications between answers, so this client files them for `notified`.
+It also speaks to `zaws serve` raw (LSP's own notifications are filed, not checked).
 Every wait is a bounded read of the server's output.
 """
 
@@ -12,8 +13,10 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from tests.protocol.contract import assert_notification_matches, assert_result_matches
+from tests.protocol.contract import assert_notification_matches, assert_result_matches, contract
 from tests.rpc.raw import RawServer
+
+CONTRACT_NOTIFICATIONS = frozenset(n["name"] for n in contract()["x-notifications"])
 
 
 class NotifyingClient:
@@ -65,6 +68,7 @@ class NotifyingClient:
             raise EOFError("the server closed its output")
         assert isinstance(message, dict), message
         if "method" in message and "id" not in message:
-            assert_notification_matches(message["method"], message["params"])
+            if message["method"] in CONTRACT_NOTIFICATIONS:
+                assert_notification_matches(message["method"], message["params"])
             self.notifications.append(message)
         return message

@@ -28,6 +28,7 @@ from zaws.lsp.protocol import ZawsProtocol
 from zaws.lsp.watcher import ProjectWatcher
 from zaws.operations.progress import Cancellation
 from zaws.rpc.framing import DEFAULT_LIMIT
+from zaws.rpc.termination import exit_on_sigterm
 from zaws.service.background import Background
 from zaws.service.settings import ServerSettings
 from zaws.service.uris import uri_from_path
@@ -136,5 +137,6 @@ def main(argv: Sequence[str] = ()) -> None:
     args = parser.parse_args(list(argv))
     logs.configure(args.log_level)
     server = build_server(args.watch_interval)
+    exit_on_sigterm()  # the simulated devices disconnect cleanly then too
     with contextlib.suppress(KeyboardInterrupt, BrokenPipeError):
         asyncio.run(server.serve_stdio(args.max_message_bytes))

@@ -3,7 +3,7 @@
 Settings come from the command line (`--profile`, `--region`, `--endpoint-url`, `--local`) and the
 environment (ZAWS_LOCAL, AWS_PROFILE, AWS_REGION, ZAWS_HOME), as for the CLI. Logs go to stderr.
 Simulated devices and subscriptions send their notifications from their own threads through the
-same (locked) writer; all of them stop when the input ends.
+same (locked) writer; all of them stop when the input ends or SIGTERM comes.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import Any, BinaryIO
 
 from zaws.rpc.dispatch import INVALID_REQUEST, RpcDispatcher, error_response
 from zaws.rpc.framing import DEFAULT_LIMIT, FrameWriter, read_frame
+from zaws.rpc.termination import exit_on_sigterm
 from zaws.service.notification_params import Notify
 from zaws.service.settings import ServerSettings
 
@@ -54,6 +55,7 @@ def main(argv: Sequence[str] = ()) -> None:
     stdin, writer = sys.stdin.buffer, FrameWriter(sys.stdout.buffer)
     sys.stdout = sys.stderr  # a stray print must never corrupt the protocol stream
     dispatcher = RpcDispatcher(settings, notify=notifier(writer))
+    exit_on_sigterm()
     try:
         with contextlib.suppress(KeyboardInterrupt, BrokenPipeError):
             serve(dispatcher, stdin, writer, args.max_message_bytes)
