@@ -61,7 +61,7 @@ async def run_method(ls: ZawsLanguageServer, method: Method, params: Any) -> dic
             aws=ls.settings.aws(),
             progress=progress.report if progress else None,
             cancel=cancel,
-            background=ls.background,
+            background=ls.background if method.uses_background else None,
         )
         worker = asyncio.ensure_future(asyncio.to_thread(call, method.name, params, context))
         result: dict[str, Any] = await _until_done(worker, cancel)

@@ -13,9 +13,10 @@ import asyncio
 import contextlib
 import logging
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
@@ -29,9 +30,11 @@ from zaws.lsp.watcher import ProjectWatcher
 from zaws.operations.progress import Cancellation
 from zaws.rpc.framing import DEFAULT_LIMIT
 from zaws.rpc.termination import exit_on_sigterm
-from zaws.service.background import Background
 from zaws.service.settings import ServerSettings
 from zaws.service.uris import uri_from_path
+
+if TYPE_CHECKING:
+    from zaws.service.background import Background
 
 THINGS_CHANGED = "zaws/thingsChanged"
 FOTA_JOBS_CHANGED = "zaws/fotaJobsChanged"
@@ -51,7 +54,8 @@ class ZawsLanguageServer(LanguageServer):
         self.diagnostics = DiagnosticsEngine(self)
         self.watcher = ProjectWatcher(self._changed_on_disk, watch_interval)
         self.loop: asyncio.AbstractEventLoop | None = None
-        self.background = Background.create(self._notify_from_any_thread)
+        self._background: Background | None = None  # made on first use: not at start-up
+        self._background_lock = threading.Lock()
         self.shut_down = False  # after shutdown: background work is stopped and silent
         assert isinstance(self.protocol, ZawsProtocol)
         self.protocol.input_closed_callbacks.append(self.cancel_all)
@@ -85,10 +89,24 @@ class ZawsLanguageServer(LanguageServer):
         """Tell the client a project's FOTA jobs changed (started, cancelled, deleted)."""
         self.protocol.notify(FOTA_JOBS_CHANGED, {"projectUri": uri_from_path(root)})
 
+    @property
+    def background(self) -> Background:
+        """The simulated devices and subscriptions (made by the first request that needs them,
+        on a worker thread)."""
+        with self._background_lock:
+            if self._background is None:
+                from zaws.service.background import Background
+
+                self._background = Background.create(self._notify_from_any_thread)
+            return self._background
+
     def stop_background(self) -> None:
         """Every simulated device disconnects, every subscription closes; nothing more is sent."""
         self.shut_down = True
-        self.background.stop_all()
+        with self._background_lock:
+            background = self._background
+        if background is not None:
+            background.stop_all()
 
     def _notify_from_any_thread(self, method: str, params: dict[str, Any]) -> None:
         self.call_on_loop(self._notify_background, method, params)

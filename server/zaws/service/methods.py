@@ -44,6 +44,7 @@ class Method:
     params: frozenset[str]
     handler: Handler
     long: bool = False  # reports progress, honours cancellation
+    uses_background: bool = False  # needs CallContext.background (devices, subscriptions)
     changes_things: bool = False  # front ends announce zaws/thingsChanged after it
     changes_jobs: bool = False  # the language server announces zaws/fotaJobsChanged after it
     title: str = ""
@@ -390,16 +391,33 @@ METHODS: dict[str, Method] = {
             "zaws/startDevices",
             "projectUri thingNames allThings every fotaResult",
             background_methods.start_devices,
+            uses_background=True,
         ),
         _method(
             "zaws/stopDevices",
             "sessionId projectUri thingNames all",
             background_methods.stop_devices,
+            uses_background=True,
         ),
-        _method("zaws/listDevices", "projectUri", background_methods.list_devices),
+        _method(
+            "zaws/listDevices",
+            "projectUri",
+            background_methods.list_devices,
+            uses_background=True,
+        ),
         _method("zaws/checkDevice", "projectUri thingName", background_methods.check_device),
-        _method("zaws/subscribe", "projectUri filters thingName qos", background_methods.subscribe),
-        _method("zaws/unsubscribe", "subscriptionId", background_methods.unsubscribe),
+        _method(
+            "zaws/subscribe",
+            "projectUri filters thingName qos",
+            background_methods.subscribe,
+            uses_background=True,
+        ),
+        _method(
+            "zaws/unsubscribe",
+            "subscriptionId",
+            background_methods.unsubscribe,
+            uses_background=True,
+        ),
     )
 }
 
