@@ -15,6 +15,7 @@ from tests.protocol.contract import assert_notification_matches, assert_result_m
 from tests.support.presence_watch import PresenceWatch
 from zaws.aws.settings import AwsSettings
 from zaws.operations.add_things import add_things
+from zaws.service.uris import uri_from_path
 
 EVENT = "zaws/deviceEvent"
 MESSAGE = "zaws/message"
@@ -70,6 +71,36 @@ async def test_devices_report_to_the_client_and_the_user_sees_their_samples(
     with pytest.raises(JsonRpcException) as caught:
         await session.request("zaws/unsubscribe", {"subscriptionId": watch["subscriptionId"]})
     assert caught.value.code == -32013  # NotFound
+
+
+async def test_a_running_device_takes_a_fota_job_and_its_events_name_the_job(
+    session: Session, project: Path, project_uri: str, aws: AwsSettings, fota_setup: dict[str, str]
+) -> None:
+    add_things(project, aws=aws, base_name="board", count=1)
+    await request(session, "zaws/startDevices", {"projectUri": project_uri})
+    await event(session, "board_0", "subscribed")
+    started = await request(
+        session,
+        "zaws/startFota",
+        {
+            "projectUri": project_uri,
+            "firmwareUri": uri_from_path(Path(fota_setup["firmware"])),
+            "bucket": fota_setup["bucket"],
+            "role": fota_setup["role"],
+        },
+    )
+
+    def job(status: str) -> Any:
+        return lambda p: p["kind"] == "job" and p["status"] == status
+
+    moving = await session.notified(EVENT, job("IN_PROGRESS"))
+    assert moving["jobId"] == started["jobId"] and moving["thing"] == "board_0"
+    downloaded = await event(session, "board_0", "downloaded")
+    assert downloaded["data"]["md5Ok"] is True
+    done = await session.notified(EVENT, job("SUCCEEDED"))
+    assert_notification_matches(EVENT, done)
+    assert done["jobId"] == started["jobId"]
+    await request(session, "zaws/stopDevices", {"all": True})
 
 
 async def test_the_device_check_answers_its_steps(
