@@ -12,6 +12,7 @@ import pytest
 from tests.devices.running import RunningDevices
 from tests.support.device_playback import FotaStage, prepare_stage
 from zaws.aws.settings import AwsSettings
+from zaws.devices.download import DownloadFailed, download
 from zaws.devices.events import DeviceEvent
 from zaws.operations.add_things import add_things
 from zaws.operations.fota_start import FotaTargets, start_fota, start_fota_campaign
@@ -50,7 +51,10 @@ def test_a_fota_job_succeeds_and_the_device_boots_the_new_slot(
     downloaded = next(e for e in devices.seen if e.kind == "downloaded")
     assert downloaded.data == {"bytes": len(stage.bytecode), "md5_ok": True}
     assert final.data["status"] == "SUCCEEDED"
-    assert any("plain http from the local emulator" in e.text for e in devices.seen)
+    (fetching,) = [e for e in devices.seen if e.kind == "note" and "over HTTPS" in e.text]
+    assert fetching.data["endpoint"].startswith("127.0.0.1:")  # the emulator's S3 over TLS
+    with pytest.raises(DownloadFailed, match="CERTIFICATE_VERIFY_FAILED"):  # not a public root's
+        download(f"https://{fetching.data['endpoint']}/", trust_pem=None)
     execution = boto("iot").describe_job_execution(jobId=job_id, thingName="board_0")
     assert execution["execution"]["status"] == "SUCCEEDED"
     record = json.loads((project / ".zaws" / "devices" / "board_0.json").read_text())

@@ -90,8 +90,9 @@ def play_device(thing: str, *, aws: AwsSettings) -> DeviceUpdate:
                 raise DeviceRejected(f"job {job_id} lacks {missing}")
             device.update(job_id, "IN_PROGRESS", {}, execution)
         url = str(document["bc_url"])  # downloaded with MQTT disconnected, as the library does
+        trusted = ssl.create_default_context(cafile=device.ca_file)  # the emulator's S3 over TLS
         try:
-            with urllib.request.urlopen(url, timeout=30) as response:
+            with urllib.request.urlopen(url, timeout=30, context=trusted) as response:
                 data = response.read()
         except (urllib.error.HTTPError, ValueError) as err:
             raise DeviceRejected(f"download of {url} failed: {err}") from None
@@ -168,7 +169,8 @@ class _Device:
         client = mqtt.Client(
             CallbackAPIVersion.VERSION2, client_id=thing, protocol=mqtt.MQTTv311, clean_session=True
         )
-        context = ssl.create_default_context(cafile=str(found["ca_file"]))
+        self.ca_file = str(found["ca_file"])
+        context = ssl.create_default_context(cafile=self.ca_file)
         context.load_cert_chain(identity.cert_file, identity.key_file)
         client.tls_set_context(context)
         client.on_connect = lambda _c, _u, _f, code, _p: self.connected.put(code)

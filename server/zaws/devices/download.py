@@ -1,9 +1,9 @@
 """The firmware download of a FOTA job: `bc_url` over HTTPS with the server verified.
 
 The library checks the server against Baltimore CyberTrust Root (S3 now chains to Amazon's
-roots; the system's trust store is used here). On the emulator the presigned URL AWS IoT would
-substitute is the emulator's own `http://127.0.0.1:...` S3 URL: plain HTTP is accepted for
-127.0.0.1 in local mode only, and the caller says so.
+roots; the system's trust store is used here). On the emulator the presigned URL is the
+emulator's own S3 over HTTPS (`emulator/s3_https.py`), verified against the emulator's root, the
+one its MQTT endpoint is trusted with: nothing is downloaded over plain HTTP.
 """
 
 from __future__ import annotations
@@ -21,16 +21,12 @@ class DownloadFailed(Exception):
     pass
 
 
-def plain_http_allowed(url: str, *, local: bool) -> bool:
-    parts = urlsplit(url)
-    return local and parts.scheme == "http" and parts.hostname == "127.0.0.1"
-
-
-def download(url: str, *, local: bool, timeout: float = DOWNLOAD_TIMEOUT_S) -> bytes:
-    scheme = urlsplit(url).scheme
-    if scheme != "https" and not plain_http_allowed(url, local=local):
+def download(url: str, *, trust_pem: str | None, timeout: float = DOWNLOAD_TIMEOUT_S) -> bytes:
+    """GET `url`; the server must hold a certificate for its host from the system's roots or,
+    with `trust_pem` (the emulator), from that root."""
+    if urlsplit(url).scheme != "https":
         raise DownloadFailed(f"bc_url is not an https URL: {url[:80]}")
-    context = ssl.create_default_context() if scheme == "https" else None
+    context = ssl.create_default_context(cadata=trust_pem)
     try:
         with urllib.request.urlopen(url, timeout=timeout, context=context) as response:
             data: bytes = response.read(MAX_BYTES + 1)

@@ -15,8 +15,9 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
-from zaws.devices.download import DownloadFailed, download, plain_http_allowed
+from zaws.devices.download import DownloadFailed, download
 from zaws.devices.events import DeviceEvent, job_event
 from zaws.devices.jobs_client import JobExecution, JobsClient
 from zaws.devices.link import DeviceLink
@@ -87,11 +88,14 @@ class FotaRunner:
         if not self._update(execution, "IN_PROGRESS", {}):
             return False
         self.link.close("the library disconnects MQTT before downloading the firmware")
-        url = str(document["bc_url"])
-        if plain_http_allowed(url, local=self.link.target.settings.local):
-            self._emit("downloading over plain http from the local emulator (AWS serves https)")
+        url, local = str(document["bc_url"]), self.link.target.settings.local
+        trust = self.link.target.endpoint.ca_pem if local else None  # the emulator's root
+        host = urlsplit(url).netloc
+        roots = "the emulator's root" if local else "the system's roots"
+        words = f"downloading the firmware from {host} over HTTPS, verified against {roots}"
+        self._emit(words, endpoint=host)
         try:
-            data = download(url, local=self.link.target.settings.local)
+            data = download(url, trust_pem=trust)
         except DownloadFailed as err:
             self.link.reset("download failed")
             self._update(execution, "FAILED", {"reason": "download failed", "error": str(err)})
@@ -146,8 +150,8 @@ class FotaRunner:
             )
         )
 
-    def _emit(self, words: str) -> None:
-        self.link.emit(DeviceEvent(self.thing, "note", words))
+    def _emit(self, words: str, **data: Any) -> None:
+        self.link.emit(DeviceEvent(self.thing, "note", words, data))
 
 
 def _is_fota(document: dict[str, Any]) -> bool:

@@ -56,6 +56,7 @@ from zaws.emulator.iot_jobs import patch_jobs
 from zaws.emulator.iot_things import patch_create_thing
 from zaws.emulator.moto_modules import list_moto_modules_once
 from zaws.emulator.one_at_a_time import OneRequestAtATime, release_lock_for_rsa_keys
+from zaws.emulator.s3_https import start_https_listener
 from zaws.emulator.s3_presigned_urls import PresignedUrlCheck
 
 SAVED_SERVICES = ("iot", "iot-data", "s3", "iam", "sts")
@@ -211,9 +212,10 @@ def serve(
     mqtt = start_mqtt_endpoint(
         home, mqtt_port, mqtt_ws_port, mqtt_connect_timeout_s, mqtt_handshake_timeout_s
     )
+    https, https_url = start_https_listener(home, app, MotoRequestHandler)  # presigned URLs
     services: list[object] = []
     if mqtt is not None:  # AWS's $aws topics: jobs, shadows, lifecycle events
-        services = install_reserved_services(mqtt.broker, url)
+        services = install_reserved_services(mqtt.broker, https_url)
     log.warning("emulator serving on %s (pid %d)", url, os.getpid())
     if ready_fd is not None:
         os.write(ready_fd, f"{url}\n".encode())
@@ -221,6 +223,7 @@ def serve(
     signal.sigwait(stop_signals)
     if mqtt is not None:
         stop_mqtt_endpoint(mqtt, services)
+    https.shutdown()
     server.shutdown()
     save_state(state_file)
     log.warning("emulator stopped; state saved to %s", state_file)

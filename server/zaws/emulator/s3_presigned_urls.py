@@ -32,7 +32,7 @@ SECRETS = {LOCAL_CREDENTIALS["aws_access_key_id"]: LOCAL_CREDENTIALS["aws_secret
 def presign_get(
     base_url: str, bucket: str, key: str, region: str, expires_in: int, now: float | None = None
 ) -> str:
-    """`http://127.0.0.1:<port>/<bucket>/<key>?X-Amz-...`: GET the object for `expires_in` s."""
+    """`<base_url>/<bucket>/<key>?X-Amz-...`: GET the object for `expires_in` s."""
     access_key = LOCAL_CREDENTIALS["aws_access_key_id"]
     stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(time.time() if now is None else now))
     scope = f"{stamp[:8]}/{region}/s3/aws4_request"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import ssl
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -110,7 +111,9 @@ def test_the_zerynth_fota_sequence_updates_the_device_and_the_control_plane_sees
     finally:
         device.stop()  # the library disconnects MQTT before downloading
 
-    with urllib.request.urlopen(document["bc_url"], timeout=10) as download:
+    assert document["bc_url"].startswith("https://127.0.0.1:")  # S3 over TLS, as AWS's
+    trusted = ssl.create_default_context(cafile=endpoint.ca_file)  # verified as a device does
+    with urllib.request.urlopen(document["bc_url"], timeout=10, context=trusted) as download:
         bytecode = download.read()
     assert len(bytecode) == document["bc_size"] == len(stage.bytecode)
     assert hashlib.md5(bytecode).hexdigest() == document["bc_crc"]

@@ -4,9 +4,8 @@ A job has its document inline or in S3 (`documentSource`, what `zaws iot-fota-st
 replaces each `${aws:iot:s3-presigned-url:<S3 object URL>}` in it with a presigned GET URL of that
 object when a device fetches the document (never at creation), valid for the job's
 `presignedUrlConfig.expiresInSec` (default 3600). On the emulator the URL is the emulator's own
-S3 (`http://127.0.0.1:<port>/<bucket>/<key>?X-Amz-...`), which `s3_presigned_urls` refuses once
-expired or altered. A real device downloads `bc_url` over HTTPS; a simulated one needs to accept
-this plain-HTTP local URL (or an HTTPS front of the emulator's S3: not built yet).
+S3 over HTTPS (`https://127.0.0.1:<port>/<bucket>/<key>?X-Amz-...`, `s3_https.py`: its
+certificate from the emulator's root), which `s3_presigned_urls` refuses once expired or altered.
 """
 
 from __future__ import annotations
