@@ -18,8 +18,10 @@ them with a new task. AWS runs one task per account at a time: another one runni
 from __future__ import annotations
 
 import json
+import threading
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,6 +43,7 @@ from zaws.project.thing_project import ThingProject
 
 ENDED = ("Completed", "Cancelled", "Failed")
 POLL_S = {True: 0.2, False: 2.0}  # local emulator, real AWS
+FILE_WORKERS = 32  # keys and records written at once (each an fsynced file: they overlap)
 ROLE_PROPAGATION_TRIES = 6  # a new IAM role takes seconds before AWS IoT can assume it
 
 
@@ -150,18 +153,26 @@ def _upload_input(
 ) -> None:
     """Each thing's CSR (its key made and saved first), one JSON line each, to the bucket."""
     requests = plan.csr_requests()
-    lines: list[bytes] = []
     names: list[str] = attempt["names"]
-    for done, name in enumerate(names, 1):
+    made = [0]
+    lock = threading.Lock()
+
+    def line_of(name: str) -> bytes:
         if cancel.is_cancelled:
             raise OperationCancelled(
-                f"Stopped while making keys ({done - 1} of {len(names)})",
+                f"Stopped while making keys ({made[0]} of {len(names)})",
                 "run the same command again to go on (the keys made are kept)",
             )
         pem = requests[name].pem if name in requests else _local_csr(journal, plan, name)
-        lines.append(json.dumps({"ThingName": name, "CSR": pem}).encode() + b"\n")
-        if done % 500 == 0 or done == len(names):
-            report(ProgressReport(0, len(names), f"made {done} of {len(names)} requests"))
+        with lock:
+            made[0] += 1
+            if made[0] % 500 == 0 or made[0] == len(names):
+                report(ProgressReport(0, len(names), f"made {made[0]} of {len(names)} requests"))
+        return json.dumps({"ThingName": name, "CSR": pem}).encode() + b"\n"
+
+    # Writing a key is an fsynced file each: many at once overlap on the disk.
+    with ThreadPoolExecutor(FILE_WORKERS, thread_name_prefix="bulk-keys") as pool:
+        lines = list(pool.map(line_of, names))
     with aws_errors(f"writing the input file to s3://{attempt['bucket']}"):
         clients.s3().put_object(
             Bucket=attempt["bucket"], Key=attempt["input_key"], Body=b"".join(lines)
@@ -275,10 +286,11 @@ def _record_results(
 ) -> dict[str, str]:
     """Each registered thing recorded from the RESULTS report; {thing: why} from ERRORS."""
     requests = plan.csr_requests()
-    for line in _report_lines(clients, task_id, "RESULTS"):
+
+    def record(line: dict[str, Any]) -> None:
         name = names[int(line["offset"])]
         if _recorded(proj, name):
-            continue
+            return
         response = line["response"]
         arns = response.get("ResourceArns") or response.get("resourceArns") or {}
         staging = journal.staging(name)
@@ -287,14 +299,19 @@ def _record_results(
             write_device_key(staging, DeviceKey(request.file, request.fingerprint))
         write_text(staging / layout.CERTIFICATE, response["CertificatePem"])
         proj.record_thing(name, arns["certificate"], staging)
+
+    with ThreadPoolExecutor(FILE_WORKERS, thread_name_prefix="bulk-records") as pool:
+        for lines in _report_files(clients, task_id, "RESULTS"):
+            list(pool.map(record, lines))
     return {
         names[int(line["offset"])]: str(line.get("errorMessage", "no reason given"))
-        for line in _report_lines(clients, task_id, "ERRORS")
+        for lines in _report_files(clients, task_id, "ERRORS")
+        for line in lines
     }
 
 
-def _report_lines(clients: AwsClients, task_id: str, kind: str) -> Iterator[dict[str, Any]]:
-    """The report's lines, one file at a time (10,000 certificates stay out of memory)."""
+def _report_files(clients: AwsClients, task_id: str, kind: str) -> Iterator[list[dict[str, Any]]]:
+    """The report's lines, one file at a time (10,000 certificates are never in memory at once)."""
     token = None
     while True:
         with aws_errors(f"listing the {kind.lower()} of task {task_id}"):
@@ -311,7 +328,7 @@ def _report_lines(clients: AwsClients, task_id: str, kind: str) -> Iterator[dict
                 )
             )
         for link in page.get("resourceLinks", []):
-            yield from _download_lines(link)
+            yield _download_lines(link)
         token = page.get("nextToken")
         if not token:
             return
