@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from zaws.aws.settings import AwsSettings
 from zaws.checks.remote import MISSING
+from zaws.checks.topic_permissions import FetchedPolicy
 
 if TYPE_CHECKING:
     from mypy_boto3_iot import IoTClient
@@ -48,6 +49,42 @@ class AwsProbe:
                 return MISSING
             raise
         return str(described["certificateDescription"].get("status", MISSING))
+
+    def device_policies(
+        self, policy_name: str, certificate_id: str | None
+    ) -> tuple[FetchedPolicy, ...]:
+        from botocore.exceptions import ClientError
+
+        from zaws.aws.errors import is_not_found
+
+        names = [policy_name]
+        if certificate_id is not None:
+            try:
+                arn = self.iot.describe_certificate(certificateId=certificate_id)[
+                    "certificateDescription"
+                ]["certificateArn"]
+                pages = self.iot.get_paginator("list_attached_policies").paginate(target=arn)
+                names += [p["policyName"] for page in pages for p in page.get("policies", [])]
+            except ClientError as err:
+                if not is_not_found(err):
+                    raise
+        fetched = []
+        for name in dict.fromkeys(names):
+            try:
+                policy = self.iot.get_policy(policyName=name)
+            except ClientError as err:
+                if is_not_found(err):
+                    continue
+                raise
+            fetched.append(
+                FetchedPolicy(
+                    name,
+                    policy["policyArn"],
+                    policy["policyDocument"],
+                    policy.get("defaultVersionId"),
+                )
+            )
+        return tuple(fetched)
 
     @staticmethod
     def _exists(call: Callable[[], object]) -> bool:

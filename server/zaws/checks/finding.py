@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import IntEnum
+from typing import Any
 
 
 class Severity(IntEnum):
@@ -24,12 +25,16 @@ class Finding:
     severity: Severity
     code: str
     message: str
+    data: dict[str, Any] | None = None  # for a code action that fixes it (LSP Diagnostic.data)
 
     def to_dict(self) -> dict[str, object]:
-        return {
+        found: dict[str, object] = {
             "start": self.start,
             "end": self.end,
             "severity": int(self.severity),
             "code": self.code,
             "message": self.message,
         }
+        if self.data is not None:
+            found["data"] = self.data
+        return found

@@ -1,7 +1,8 @@
 """Remote checks: does AWS agree with thing.conf.json? Run in the background, cached, optional.
 
-The facts (policy exists, the account's data endpoint, the thing exists, the certificate's status)
-are fetched by a `RemoteProbe` off the editing path and cached per (settings, names); turning
+The facts (policy exists, the account's data endpoint, the thing exists, the certificate's status,
+the device's policy documents, against which topic_permissions checks main.py's topics) are
+fetched by a `RemoteProbe` off the editing path and cached per (settings, names); turning
 findings into ranges is a pure function over the current text, so a cached answer is placed
 correctly even after edits moved the keys.
 """
@@ -16,6 +17,7 @@ from typing import Protocol, TypeVar
 
 from zaws.checks.finding import Finding, Severity
 from zaws.checks.jsonscan import Member, ObjectNode
+from zaws.checks.topic_permissions import FetchedPolicy
 
 MISSING = "MISSING"
 T = TypeVar("T")
@@ -32,6 +34,12 @@ class RemoteProbe(Protocol):
 
     def certificate_status(self, certificate_id: str) -> str:
         """'ACTIVE', 'INACTIVE', 'REVOKED', ... or MISSING."""
+        ...
+
+    def device_policies(
+        self, policy_name: str, certificate_id: str | None
+    ) -> tuple[FetchedPolicy, ...]:
+        """The policy named and those attached to the certificate (those that exist)."""
         ...
 
 
@@ -58,6 +66,7 @@ class RemoteFacts:
     data_endpoint: str | None = None
     thing_exists: bool | None = None
     certificate_status: str | None = None
+    policies: tuple[FetchedPolicy, ...] | None = None
 
 
 def gather(probe: RemoteProbe, query: RemoteQuery) -> RemoteFacts:
@@ -67,6 +76,7 @@ def gather(probe: RemoteProbe, query: RemoteQuery) -> RemoteFacts:
         data_endpoint=_ask(lambda _: probe.data_endpoint(), ""),
         thing_exists=_ask(probe.thing_exists, query.thing),
         certificate_status=_ask(probe.certificate_status, query.certificate_id),
+        policies=_ask(lambda name: probe.device_policies(name, query.certificate_id), query.policy),
     )
 
 

@@ -17,6 +17,7 @@ from zaws.service.uris import uri_from_path
 # would load it at start-up; the server reaches `initialized` before anything needs it).
 THING_CONF = "thing.conf.json"
 RESOURCES_DIR = ".aws_things_resources"
+MAIN_PY = "main.py"
 
 
 def is_project_config(path: Path) -> bool:
@@ -31,6 +32,17 @@ def config_path(uri: str) -> Path | None:
         return None
     path = Path(fs_path)
     return path if is_project_config(path) else None
+
+
+def main_py_project(uri: str) -> Path | None:
+    """The project whose main.py `uri` names (a folder with a thing.conf.json), else None."""
+    fs_path = to_fs_path(uri) if uri.startswith("file:") else None
+    if not fs_path:
+        return None
+    path = Path(fs_path)
+    if path.name != MAIN_PY or not (path.parent / THING_CONF).is_file():
+        return None
+    return path.parent
 
 
 def open_document(workspace: Workspace | None, path: Path) -> TextDocument | None:

@@ -1,4 +1,5 @@
-"""thing.conf.json in the editor: diagnostics on open, change, save and close; code lenses.
+"""thing.conf.json in the editor: diagnostics on open, change, save and close; code lenses; the
+quick fixes of policy_fixes.
 
 Documents are synchronised in full (the file is small, and pygls' incremental edits split lines
 differently from LSP). Opening a project's file also puts the project under watch.
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
+from zaws.lsp import policy_fixes
 from zaws.lsp.code_lens import code_lenses
 from zaws.lsp.diagnostics import encoding_name
 from zaws.lsp.documents import config_path
@@ -24,6 +26,7 @@ def register(server: ZawsLanguageServer) -> None:
     server.feature(types.TEXT_DOCUMENT_DID_SAVE)(did_save)
     server.feature(types.TEXT_DOCUMENT_DID_CLOSE)(did_close)
     server.feature(types.TEXT_DOCUMENT_CODE_LENS)(code_lens)
+    policy_fixes.register(server)
 
 
 def did_open(ls: ZawsLanguageServer, params: types.DidOpenTextDocumentParams) -> None:

@@ -69,17 +69,32 @@ def application_statements(
     publish: Iterable[str], subscribe: Iterable[str], *, sid: str | None = None
 ) -> list[dict[str, Any]]:
     """Allow publishing to `publish`, subscribing to `subscribe` and receiving what it covers."""
-    published = sorted({check_topic(t) for t in publish})
-    subscribed = sorted({check_topic(t) for t in subscribe})
+    published = [check_topic(t) for t in publish]
+    subscribed = [check_topic(t) for t in subscribe]
+    return permission_statements(
+        publish=[topic_resource(t) for t in published],
+        receive=[topic_resource(t) for t in subscribed],
+        subscribe=[topicfilter_resource(t) for t in subscribed],
+        sid=sid,
+    )
+
+
+def permission_statements(
+    *,
+    publish: Iterable[str] = (),
+    receive: Iterable[str] = (),
+    subscribe: Iterable[str] = (),
+    sid: str | None = None,
+) -> list[dict[str, Any]]:
+    """One Allow statement per action over the resource ARNs given (none: no statement)."""
     statements: list[dict[str, Any]] = []
-    for actions, resources in (
-        (["iot:Publish"], [topic_resource(t) for t in published]),
-        (["iot:Receive"], [topic_resource(t) for t in subscribed]),
-        (["iot:Subscribe"], [topicfilter_resource(t) for t in subscribed]),
+    for action, resources in (
+        ("iot:Publish", publish),
+        ("iot:Receive", receive),
+        ("iot:Subscribe", subscribe),
     ):
-        if resources:
-            sid_of = {"Sid": f"{sid}{actions[0][4:]}"} if sid else {}  # letters and digits
-            statements.append(
-                {**sid_of, "Effect": "Allow", "Action": actions, "Resource": sorted(set(resources))}
-            )
+        unique = sorted(set(resources))
+        if unique:
+            named = {"Sid": f"{sid}{action[4:]}"} if sid else {}  # letters and digits
+            statements.append({**named, "Effect": "Allow", "Action": [action], "Resource": unique})
     return statements
