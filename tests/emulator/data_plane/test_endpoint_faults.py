@@ -65,7 +65,12 @@ def raise_nofile_limit(wanted: int) -> int:
 @pytest.fixture(scope="module")
 def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emulator]:
     root = tmp_path_factory.mktemp("faults")
-    options = ("--mqtt-connect-timeout", str(CONNECT_TIMEOUT_S))
+    # a handshake may take as long as the clients here wait for it (thousands of handshakes on
+    # a loaded machine); the handshake timeout is tested in a module of its own
+    options = (
+        *("--mqtt-connect-timeout", str(CONNECT_TIMEOUT_S)),
+        *("--mqtt-handshake-timeout", str(WAIT_S)),
+    )
     with own_emulator(root, *options, soft_nofile=EMULATOR_SOFT_NOFILE) as emulator:
         raise_nofile_limit(IDLE_CONNECTIONS * 2 + 1024)
         yield emulator

@@ -105,7 +105,7 @@ async def serve_mutual_tls(
             trust.refresh()
             await writer.start_tls(context, ssl_handshake_timeout=handshake_timeout_s)
         except (OSError, ssl.SSLError, TimeoutError, ConnectionError) as err:
-            log.info("mqtt: TLS handshake failed: %s", err)
+            log.info("mqtt: TLS handshake failed: %r", err)  # some say nothing but their type
             writer.close()
             return
         except Exception:
