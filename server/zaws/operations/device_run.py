@@ -1,7 +1,7 @@
 """`zaws device run`: a project's things as simulated devices, until stopped or time is up.
 
 Steps: pick the things (--thing NAME..., --all, else the active thing); resolve each one's
-endpoint and identity as `zaws mqtt --thing` does (`mqtt_connect.resolve_target`: the emulator's
+endpoint and identity as `zaws mqtt --thing` does (`mqtt_connect.resolve_targets`: the emulator's
 endpoint locally, thing.conf.json's with Amazon Root CA 1 on AWS); run them all in one process
 (`devices.fleet`), each event handed to `on_event` as it happens. The servers build the same
 devices with `simulated_devices` and run each in a thread of its own (`service.device_sessions`).
@@ -69,7 +69,7 @@ def simulated_devices(
     """The devices of the things picked, each target resolved (nothing connects yet)."""
     from zaws.devices.device import DeviceOptions, SimulatedDevice
     from zaws.devices.slots import slot_record_path
-    from zaws.operations.mqtt_connect import resolve_target
+    from zaws.operations.mqtt_connect import resolve_targets
     from zaws.project.thing_project import ThingProject
 
     if fota_result not in FOTA_RESULTS:
@@ -79,14 +79,10 @@ def simulated_devices(
     names = pick_things(project, things, all_things)
     state_dir = ThingProject.open(project).state_dir
     options = DeviceOptions(every or TEMPLATE_PERIOD_S, fota_result, timeout)
+    targets = resolve_targets(project, aws=aws, things=names)
     return [
-        SimulatedDevice(
-            resolve_target(project, aws=aws, thing=name),
-            slot_record_path(state_dir, name),
-            options,
-            emit,
-        )
-        for name in names
+        SimulatedDevice(target, slot_record_path(state_dir, name), options, emit)
+        for name, target in zip(names, targets, strict=True)
     ]
 
 

@@ -9,6 +9,7 @@ ZawsError that says why (`mqtt_refusals`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -44,10 +45,24 @@ class MqttTarget:
 
 
 def resolve_target(project: Path, *, aws: AwsSettings, thing: str | None = None) -> MqttTarget:
-    from zaws.mqtt.connection import AwsIdentity, ThingIdentity, user_client_id
+    return resolve_targets(project, aws=aws, things=[thing])[0]
 
+
+def resolve_targets(
+    project: Path, *, aws: AwsSettings, things: Sequence[str | None]
+) -> list[MqttTarget]:
+    """One target per thing (None: the user's AWS identity); the project is read and the
+    endpoint found once for all of them (a fleet of simulated devices)."""
     opened = ThingProject.open(project)
     endpoint = endpoint_for_project(opened.config(), local=aws.local, home=aws.home)
+    return [_target(opened, endpoint, aws, thing) for thing in things]
+
+
+def _target(
+    opened: ThingProject, endpoint: MqttEndpoint, aws: AwsSettings, thing: str | None
+) -> MqttTarget:
+    from zaws.mqtt.connection import AwsIdentity, ThingIdentity, user_client_id
+
     identity: Identity
     record: ThingRecord | None = None
     if thing is not None:
