@@ -240,7 +240,17 @@ export class ThingsTree implements vscode.TreeDataProvider<TreeNode>, Views, vsc
       try {
         const list = await this.api.request('zaws/listFotaJobs', { projectUri: uri });
         const newestFirst = [...list.jobs].sort((a: FotaJobSummary, b: FotaJobSummary) => b.startedAt - a.startedAt);
-        result = { jobs: newestFirst.map((job): JobNode => ({ kind: 'job', parent: node, job })) };
+        // The same row object for the same job, its answer updated: a row the user is expanding while
+        // devices move its executions (a fetch every few hundred ms) keeps its children.
+        const before = new Map((this.jobs.get(uri) && 'jobs' in this.jobs.get(uri)! ? (this.jobs.get(uri) as { jobs: JobNode[] }).jobs : []).map((n) => [n.job.jobId, n]));
+        result = {
+          jobs: newestFirst.map((job): JobNode => {
+            const known = before.get(job.jobId);
+            if (!known || known.parent !== node) return { kind: 'job', parent: node, job };
+            known.job = job;
+            return known;
+          }),
+        };
       } catch (error) {
         const described = describeError(error, `Listing the FOTA jobs of ${node.project.name}`);
         this.log.warn(described.message);
