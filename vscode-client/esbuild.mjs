@@ -19,7 +19,7 @@ if (args.has('--tests')) {
   // `vscode` is deliberately not external: a unit test that imports it fails to build.
   await build({ ...common, entryPoints: filesIn('test', '.test.ts'), outdir: 'out/test', outbase: 'test' });
 } else if (args.has('--e2e')) {
-  await build({ ...common, entryPoints: ['e2e/run.ts'], outdir: 'out/e2e', external: ['playwright-core'] });
+  await build({ ...common, entryPoints: ['e2e/run.ts', 'e2e/install.ts'], outdir: 'out/e2e', external: ['playwright-core'] });
 } else {
   const options = {
     ...common,

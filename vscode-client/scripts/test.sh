@@ -3,7 +3,8 @@
 # it installs the apt packages, the npm packages and code-server; a second run reuses them.
 # Then: build the .vsix, lint, type-check, unit tests (with the contract check against
 # protocol/openrpc.json), and the end-to-end scenario in code-server + Chromium against the real
-# server on the emulator. Screenshots and logs: vscode-client/test-artifacts/.
+# server on the emulator; then e2e/install.ts: the .vsix in a code-server whose python3 has no zaws.
+# Screenshots and logs: vscode-client/test-artifacts/.
 #
 # Env: ZAWS_PYTHON  interpreter with zaws installed (default: the repo's .venv, else python3)
 #      ZAWS_CACHE   where code-server is kept (default: ~/.cache/zaws)
@@ -74,5 +75,12 @@ ZAWS_PYTHON="$python" \
 ZAWS_VSIX="$client/dist/zaws-vscode.vsix" \
 ZAWS_ARTIFACTS="$client/test-artifacts" \
     node out/e2e/run.js
+
+step "end to end: the .vsix installed where python3 has no zaws (its own backend, the walkthrough)"
+# First use pip-installs zaws's dependencies from PyPI into the extension's own environment.
+CODE_SERVER="$code_server_dir/node_modules/.bin/code-server" \
+ZAWS_VSIX="$client/dist/zaws-vscode.vsix" \
+ZAWS_ARTIFACTS="$client/test-artifacts" \
+    node out/e2e/install.js
 
 step "done"
