@@ -126,3 +126,24 @@ async def test_a_topic_built_from_the_thing_name_is_fixed_for_every_thing(
         assert "arn:aws:iot:*:*:topic/fleet/${iot:Connection.Thing.ThingName}" in resources
     finally:
         await stop_session(session)
+
+
+async def test_an_edit_of_main_py_in_the_editor_is_judged_at_once(
+    aws: AwsSettings, zaws_home: Path, project: Path
+) -> None:
+    add_things(project, aws=aws, base_name="dev")
+    main = project / "main.py"
+    template = main.read_text()
+    session = await start_session(zaws_home, options={"remoteChecks": True})
+    try:
+        uri = session.open(project / "thing.conf.json")
+        await session.diagnostics(uri, lambda d: "remote-endpoint-foreign" in codes(d))
+        assert refused(session.published[uri].diagnostics) == []  # the template's topics
+        main_uri = session.open(main, template)
+        session.change(main_uri, template + PUBLISH_DEV_SAMPLE)  # not saved: the editor's text
+        warned = refused(await session.diagnostics(uri, lambda d: bool(refused(d))))
+        assert "main.py publishes to dev/sample" in warned[0].message
+        session.change(main_uri, template)
+        await session.diagnostics(uri, lambda d: not refused(d))
+    finally:
+        await stop_session(session)
