@@ -13,6 +13,7 @@ from zaws.checks.remote import (
     gather,
     remote_findings,
 )
+from zaws.checks.topic_permissions import FetchedPolicy
 
 ARN = "arn:aws:iot:us-east-1:123456789012:cert/abcdef"
 TEXT = json.dumps(
@@ -56,6 +57,12 @@ class FakeProbe:
         self.calls.append(f"certificate {certificate_id}")
         return "INACTIVE"
 
+    def device_policies(
+        self, policy_name: str, certificate_id: str | None
+    ) -> tuple[FetchedPolicy, ...]:
+        self.calls.append(f"policies {policy_name} {certificate_id}")
+        return (FetchedPolicy(policy_name, f"arn:aws:iot:us-east-1:1:policy/{policy_name}", "{}"),)
+
 
 def test_the_query_names_what_the_document_names() -> None:
     assert RemoteQuery.from_document(root()) == RemoteQuery("p", "dev_0", "abcdef")
@@ -70,6 +77,14 @@ def test_every_remote_problem_is_placed_on_its_value() -> None:
         "remote-thing-missing": '"dev_0"',
         "remote-certificate-inactive": json.dumps(ARN),
     }
+
+
+def test_the_device_policies_are_fetched_for_the_policy_and_the_certificate() -> None:
+    probe = FakeProbe()
+    facts = gather(probe, RemoteQuery.from_document(root()))
+    assert "policies p abcdef" in probe.calls
+    assert facts.policies is not None and [p.name for p in facts.policies] == ["p"]
+    assert gather(FakeProbe(), RemoteQuery(None, "dev_0", None)).policies is None  # not asked
 
 
 def test_a_missing_certificate_says_so() -> None:
