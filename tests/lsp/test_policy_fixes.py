@@ -8,7 +8,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from lsprotocol import types
+from pygls.exceptions import JsonRpcException
 
 from tests.lsp.conftest import Session, codes, start_session, stop_session
 from zaws.aws.settings import AwsSettings
@@ -147,3 +149,20 @@ async def test_an_edit_of_main_py_in_the_editor_is_judged_at_once(
         await session.diagnostics(uri, lambda d: not refused(d))
     finally:
         await stop_session(session)
+
+
+async def test_the_command_refuses_bad_arguments_and_names_a_missing_policy(
+    session: Session,
+) -> None:
+    def run(arguments: list[Any]) -> Any:
+        return session.client.workspace_execute_command_async(
+            types.ExecuteCommandParams(command="zaws.allowPolicyTopics", arguments=arguments)
+        )
+
+    for bad in ([], [{"policyName": "p"}], [{"policyName": "p", "publish": "dev/sample"}]):
+        with pytest.raises(JsonRpcException) as refused:
+            await run(bad)
+        assert refused.value.code == -32602 and "zaws.allowPolicyTopics" in str(refused.value)
+    with pytest.raises(JsonRpcException) as missing:
+        await run([{"policyName": "ghost", "publish": ["dev/sample"]}])
+    assert missing.value.code == -32013 and "'ghost' does not exist" in str(missing.value)
