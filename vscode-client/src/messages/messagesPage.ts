@@ -95,7 +95,8 @@ function script(maxRows: number): string {
     if (document.activeElement !== filter && filter.value !== s.filter) filter.value = s.filter;
     const parts = [];
     if (s.kept === 0 && !s.paused) parts.push('No messages yet. Simulate a device or subscribe to a topic.');
-    else parts.push(s.filter ? plural(s.matching, 'message', 'messages') + ' of ' + s.kept.toLocaleString('en-US') + ' match' : plural(s.kept, 'message', 'messages'));
+    else if (s.filter) parts.push(s.matching.toLocaleString('en-US') + ' of ' + plural(s.kept, 'message', 'messages') + (s.matching === 1 ? ' matches' : ' match'));
+    else parts.push(plural(s.kept, 'message', 'messages'));
     if (s.paused) parts.push('paused: ' + s.heldWhilePaused.toLocaleString('en-US') + ' new');
     if (s.dropped) parts.push(s.dropped.toLocaleString('en-US') + ' oldest dropped');
     status.textContent = parts.join(' · ');
