@@ -188,3 +188,33 @@ def test_a_killed_run_from_csrs_finishes_on_rerun(
     finished = json.loads(rerun.stdout)
     assert finished["certificates_to_review"] == 0  # a lost answer's certificate is provable
     assert_complete(project, boto("iot"), [f"se_{i}" for i in range(4)], policy)
+
+
+def test_a_thing_whose_key_is_on_its_device_is_not_rotated(
+    project: Path, aws: AwsSettings, boto: Any, tmp_path: Path
+) -> None:
+    """A key made here would replace the secure element's: the device could not connect."""
+    from zaws.operations.rotate_certificates import rotate_certificates
+
+    write_csr(tmp_path / "csrs", "device.pem", ec.generate_private_key(ec.SECP256R1()))
+    add_things(project, aws=aws, base_name="se", csr_dir=tmp_path / "csrs")
+    before = remote_state(boto("iot"))
+    with pytest.raises(InvalidInput, match="lives on its device") as refused:
+        rotate_certificates(project, ["se_0"], aws=aws)
+    assert "--csr-dir" in (refused.value.hint or "")
+    assert remote_state(boto("iot")) == before
+    assert (project / ".aws_things_resources" / "se_0" / "device-key.json").is_file()
+
+
+def test_all_things_simulated_leaves_out_those_whose_key_is_on_their_device(
+    project: Path, aws: AwsSettings, tmp_path: Path
+) -> None:
+    from zaws.errors import ProjectError
+    from zaws.operations.device_run import pick_things
+
+    write_csr(tmp_path / "csrs", "device.pem", ec.generate_private_key(ec.SECP256R1()))
+    add_things(project, aws=aws, base_name="se", csr_dir=tmp_path / "csrs")
+    with pytest.raises(ProjectError, match="has its private key on its device"):
+        pick_things(project, [], all_things=True)
+    add_things(project, aws=aws, base_name="board", count=1, keys="local")
+    assert pick_things(project, [], all_things=True) == ["board_0"]

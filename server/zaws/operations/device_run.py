@@ -42,9 +42,15 @@ def pick_things(project: Path, things: Sequence[str], all_things: bool) -> list[
     from zaws.project.thing_project import ThingProject
 
     opened = ThingProject.open(project)
-    if all_things:
-        names = [record.name for record in opened.things()]
+    if all_things:  # a thing whose key lives on its device cannot be simulated here
+        records = opened.things()
+        names = [record.name for record in records if not record.key_on_device]
         if not names:
+            if records:
+                raise ProjectError(
+                    "Every thing of the project has its private key on its device",
+                    "zaws can simulate only things whose key is in the project",
+                )
             raise ProjectError("The project has no things", "add some with `zaws add-things`")
         return names
     if things:

@@ -146,6 +146,14 @@ def _new_plan(
         raise InvalidInput("Name at least one thing to rotate", "pass the things' names")
     wanted = list(dict.fromkeys(names))
     records = [proj.thing(name) for name in wanted]
+    on_device = [r.name for r in records if r.key_on_device]
+    if on_device:
+        raise InvalidInput(
+            f"The private key of {', '.join(on_device)} lives on its device: a key made here "
+            "would replace it, and the device could not connect",
+            "take a new CSR from the device and add it as a thing (add-things --csr-dir), "
+            "then remove the old thing",
+        )
     unretired = [r.name for r in records if r.previous_cert_arn]
     if unretired:
         raise ProjectError(
