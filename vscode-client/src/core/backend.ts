@@ -79,7 +79,7 @@ export function installFailureMessage(output: string, pythonCommand: string): st
     return `Zerynth AWS could not create its Python environment: ${pythonCommand} has no venv module. On Debian or Ubuntu install python3-venv ("sudo apt install python3-venv"), then run "Zerynth AWS: Restart Server"; ${own}.`;
   }
   if (OFFLINE.some((pattern) => pattern.test(output))) {
-    return `Zerynth AWS could not install its backend: the Python package index could not be reached, and zaws's dependencies (boto3, cryptography, moto, pygls...) are downloaded from it on first use. Connect to the internet (or set pip's index or proxy) and run "Zerynth AWS: Restart Server"; ${own}.`;
+    return `Zerynth AWS could not install its backend: the Python package index could not be reached (or lacks a version pip needs), and zaws's dependencies (boto3, cryptography, moto, pygls...) are downloaded from it on first use. Connect to the internet (or set pip's index or proxy) and run "Zerynth AWS: Restart Server"; ${own}.`;
   }
   const last = output.trim().split(/\r?\n/).filter((line) => line.trim()).slice(-1)[0] ?? 'no output';
   return `Zerynth AWS could not install its backend with ${pythonCommand}: ${last}. See the log ("Zerynth AWS: Show Server Log"); ${own}.`;
