@@ -17,12 +17,14 @@ import pytest
 
 from tests.support.device_playback import FotaStage, prepare_stage
 from zaws.aws.settings import AwsSettings
+from zaws.operations.add_things import add_things
 from zaws.operations.aws_lookups import FotaClients
 from zaws.operations.fota_document import S3Location, build_document, s3_url
 from zaws.operations.fota_findings import FotaJobUnsound, FotaVerification
 from zaws.operations.fota_preflight import FotaJobRefused, PlannedJob, preflight
 from zaws.operations.fota_setup import ROLE_POLICY_NAME
-from zaws.operations.fota_start import start_fota
+from zaws.operations.fota_start import start_fota, start_fota_campaign
+from zaws.operations.fota_targets import FotaTargets
 
 REGION = "us-east-1"  # the emulator's, where fota_setup makes the bucket
 EC2_ONLY = {
@@ -163,6 +165,25 @@ def test_a_start_with_a_role_aws_iot_may_not_assume_creates_no_job(
         start_fota("dev_0", stage.firmware, stage.bucket, stage.role, aws=aws)
     assert failed(refused.value.checked) == ["role.trust"]
     assert boto("iot").list_jobs()["jobs"] == []
+
+
+def test_a_refused_start_leaves_a_synced_group_as_it_was(
+    aws: AwsSettings, stage: FotaStage, boto: Any, project: Path
+) -> None:
+    add_things(project, aws=aws, base_name="unit", count=2)
+    boto("iam").delete_role_policy(RoleName=stage.role, PolicyName=ROLE_POLICY_NAME)
+    fleet = FotaTargets(thing_group="fleet", sync_group=True)
+    with pytest.raises(FotaJobRefused):
+        start_fota_campaign(
+            fleet, stage.firmware, stage.bucket, stage.role, aws=aws, project=project
+        )
+    assert boto("iot").list_thing_groups()["thingGroups"] == []  # not created
+    forced = start_fota_campaign(
+        fleet, stage.firmware, stage.bucket, stage.role, aws=aws, project=project, force=True
+    )
+    assert forced.group_changes == {"created": True, "added": ["unit_0", "unit_1"], "removed": []}
+    members = boto("iot").list_things_in_thing_group(thingGroupName="fleet")["things"]
+    assert sorted(members) == ["unit_0", "unit_1"]
 
 
 @pytest.mark.skip(

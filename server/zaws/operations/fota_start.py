@@ -9,8 +9,8 @@ region; upload the bytecode and the job document under
 validity). The random part makes ids unique even for two starts in the same second (AWS refuses a
 duplicate id; the emulator would silently overwrite the first job). Before the job is created the
 pre-flight (fota_preflight) checks all that can be checked before; a job devices could not run is
-refused and its uploads deleted, unless `force`. The job is recorded in the project when one is
-given, then verified unless asked not to.
+refused and its uploads deleted (a synced group is changed only after), unless `force`. The job
+is recorded in the project when one is given, then verified unless asked not to.
 """
 
 from __future__ import annotations
@@ -249,14 +249,14 @@ def start_fota_campaign(
     from zaws.operations.aws_lookups import FotaClients, bucket_region
     from zaws.operations.fota_preflight import FotaJobRefused, PlannedJob, preflight
     from zaws.operations.fota_role import role_for_job
-    from zaws.operations.fota_targets import resolve_targets
+    from zaws.operations.fota_targets import apply_group_changes, resolve_targets
     from zaws.operations.fota_verify import verify_fota_job
 
     clients = FotaClients(AwsClients(aws))
     s3_by_region = clients.s3
     role_arn_value = role_for_job(clients.clients, role)
     region = bucket_region(s3_by_region(), bucket_name)
-    resolved = resolve_targets(targets, iot=clients.iot, project=opened)
+    resolved = resolve_targets(targets, iot=clients.iot, project=opened, defer_group_changes=True)
 
     stamp = int(_now())
     job_id, suffix = _unused_job_id(clients.iot, resolved.label, stamp)
@@ -289,6 +289,7 @@ def start_fota_campaign(
     if not checked.ok and not force:
         _delete_uploads(s3, bucket_name, (bytecode_key, document_key))
         raise FotaJobRefused(checked)
+    apply_group_changes(resolved, clients.iot)  # only once the job is sure to be created
     # The document's URL also goes in the description, where people reading the job see it
     # (describe_job gives it as documentSource too, beside the job).
     description = (

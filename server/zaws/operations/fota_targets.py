@@ -2,7 +2,9 @@
 
 A group can be kept in step with the project (created when missing, the project's things added,
 things no longer in the project removed), so a fleet job keeps targeting exactly the project.
-Every target is checked to exist before anything is uploaded.
+Every target is checked to exist before anything is uploaded. With `defer_group_changes` the
+group's changes are only planned, and `apply_group_changes` makes them once the start is sure to
+create the job (a start its pre-flight refuses changes no group).
 """
 
 from __future__ import annotations
@@ -74,11 +76,18 @@ def check_targets(targets: FotaTargets, project: ThingProject | None) -> None:
 
 
 def resolve_targets(
-    targets: FotaTargets, *, iot: IoTClient, project: ThingProject | None
+    targets: FotaTargets,
+    *,
+    iot: IoTClient,
+    project: ThingProject | None,
+    defer_group_changes: bool = False,
 ) -> ResolvedTargets:
     check_targets(targets, project)
     if targets.thing_group:
-        return _group(targets.thing_group, iot, project if targets.sync_group else None)
+        resolved = _group(targets.thing_group, iot, project if targets.sync_group else None)
+        if not defer_group_changes:
+            apply_group_changes(resolved, iot)
+        return resolved
     if targets.all_project_things:
         assert project is not None
         names = [t.name for t in project.things()]
@@ -93,8 +102,24 @@ def resolve_targets(
     return ResolvedTargets(arns=[thing_arn(iot, n) for n in names], things=names, label=label)
 
 
+def apply_group_changes(resolved: ResolvedTargets, iot: IoTClient) -> None:
+    """Create the planned group when it is missing and add and remove the planned members."""
+    group = resolved.thing_group
+    if group is None:
+        return
+    with aws_errors(f"updating thing group {group}"):
+        if not resolved.arns:
+            resolved.arns = [iot.create_thing_group(thingGroupName=group)["thingGroupArn"]]
+            resolved.group_created = True
+        for name in resolved.group_added:
+            iot.add_thing_to_thing_group(thingGroupName=group, thingName=name)
+        for name in resolved.group_removed:
+            iot.remove_thing_from_thing_group(thingGroupName=group, thingName=name)
+
+
 def _group(name: str, iot: IoTClient, project: ThingProject | None) -> ResolvedTargets:
-    created = False
+    """The group and its members; with a project, the changes that keep it in step (planned)."""
+    arn: str | None = None
     with aws_errors(f"looking up thing group {name}"):
         try:
             arn = iot.describe_thing_group(thingGroupName=name)["thingGroupArn"]
@@ -106,14 +131,12 @@ def _group(name: str, iot: IoTClient, project: ThingProject | None) -> ResolvedT
                     f"The thing group {name!r} does not exist",
                     "pass --project PATH --sync-group to create it from the project's things",
                 ) from None
-            arn = iot.create_thing_group(thingGroupName=name)["thingGroupArn"]
-            created = True
-        members = _members(iot, name)
+        members = _members(iot, name) if arn is not None else []
     resolved = ResolvedTargets(
-        arns=[arn], things=members, label=name, thing_group=name, group_created=created
+        arns=[arn] if arn is not None else [], things=members, label=name, thing_group=name
     )
     if project is not None:
-        _sync(iot, resolved, [t.name for t in project.things()])
+        _plan_sync(iot, resolved, [t.name for t in project.things()])
     if not resolved.things:
         raise InvalidInput(
             f"The thing group {name!r} has no things", "add things to it, or use --sync-group"
@@ -128,15 +151,11 @@ def _members(iot: IoTClient, group: str) -> list[str]:
     return names
 
 
-def _sync(iot: IoTClient, resolved: ResolvedTargets, wanted: list[str]) -> None:
-    group = resolved.thing_group or ""
+def _plan_sync(iot: IoTClient, resolved: ResolvedTargets, wanted: list[str]) -> None:
     current = set(resolved.things)
     resolved.group_added = [n for n in wanted if n not in current]
     resolved.group_removed = sorted(current - set(wanted))
-    with aws_errors(f"updating thing group {group}"):
+    with aws_errors(f"checking the things of group {resolved.thing_group}"):
         for name in resolved.group_added:
             thing_arn(iot, name)  # a clear error for a thing missing remotely
-            iot.add_thing_to_thing_group(thingGroupName=group, thingName=name)
-        for name in resolved.group_removed:
-            iot.remove_thing_from_thing_group(thingGroupName=group, thingName=name)
     resolved.things = list(wanted)
