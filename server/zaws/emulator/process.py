@@ -8,6 +8,8 @@ hand. It differs from a bare `moto_server` in these ways:
   cancelling cancels their queued executions, as in AWS (`iot_jobs.py`);
 - creating a thing that exists answers the existing thing when the configuration is the same and
   ResourceAlreadyExistsException when it differs, as in AWS (moto overwrites it; `iot_things.py`);
+- CreatePolicy and CreatePolicyVersion refuse a document over AWS's 2048 characters (whitespace not
+  counted) with MalformedPolicyException, as AWS does (moto stores any size; `iot_policy_size.py`);
 - things, certificates, policies and attachments are found without scanning the account, so one
   DeleteCertificate costs the same at 10,000 certificates as at ten (`iot_indexes.py`);
 - requests run inside moto one at a time (its backends are not thread-safe), RSA key generation
@@ -53,6 +55,7 @@ from zaws.emulator.iot_bulk_registration import patch_bulk_registration
 from zaws.emulator.iot_certificates import patch_certificates
 from zaws.emulator.iot_indexes import patch_lookups
 from zaws.emulator.iot_jobs import patch_jobs
+from zaws.emulator.iot_policy_size import patch_policy_size
 from zaws.emulator.iot_things import patch_create_thing
 from zaws.emulator.moto_modules import list_moto_modules_once
 from zaws.emulator.one_at_a_time import OneRequestAtATime, release_lock_for_rsa_keys
@@ -81,6 +84,7 @@ def configure_moto() -> None:
     setattr(IoTBackend, "describe_endpoint", stable_endpoint)  # noqa: B010 (monkeypatch by design)
     patch_jobs()
     patch_create_thing()
+    patch_policy_size()
     patch_bulk_registration()
     patch_lookups()
     release_lock_for_rsa_keys()
