@@ -20,6 +20,7 @@ import { execFile } from 'node:child_process';
 import { access, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { devicesSteps } from './devicesScenario';
 import type { Step } from './steps';
 import { expect } from './steps';
 import type { Workbench } from './workbench';
@@ -95,7 +96,10 @@ export function scenario(wb: Workbench, workspace: string, userSettingsFile: str
     }, label);
     return (await found.jsonValue()) as { label: string; description: string }[];
   };
-  return [
+  // ZAWS_E2E_DEVICES_ONLY=1 (while working on them): the simulated devices' steps and what they need.
+  const onlyDevices = process.env.ZAWS_E2E_DEVICES_ONLY === '1';
+  const devices = devicesSteps(wb, { workspace, userSettingsFile, otherProject: onlyDevices ? undefined : PROJECT, bucket: BUCKET, role: ROLE, policy: POLICY });
+  const steps: Step[] = [
     {
       name: 'the workbench opens with the Zerynth AWS view and its welcome button',
       async run() {
@@ -574,6 +578,7 @@ export function scenario(wb: Workbench, workspace: string, userSettingsFile: str
         await wb.screenshot('cleaned-up');
       },
     },
+    ...devices,
     {
       name: 'a long Add Things shows its progress with the count, and Cancel stops it through LSP cancellation',
       async run() {
@@ -662,6 +667,8 @@ export function scenario(wb: Workbench, workspace: string, userSettingsFile: str
       },
     },
   ];
+  const needed = [/^the workbench opens/, /^Create Device Policy/, /^Set Up FOTA/];
+  return onlyDevices ? steps.filter((step) => devices.includes(step) || needed.some((name) => name.test(step.name))) : steps;
 }
 
 async function expectGone(path: string): Promise<void> {

@@ -14,7 +14,7 @@ import { messagesPage, type PageToHost } from './messagesPage';
 export const MESSAGES_VIEW_ID = 'zaws.messages';
 const FLUSH_MS = 100;
 /** Rows in the page at most (the log keeps more, for the filter). */
-const PAGE_ROWS = 500;
+const PAGE_ROWS = 300;
 
 export class MessagesView implements vscode.WebviewViewProvider, vscode.Disposable {
   private readonly log = new MessageLog();
