@@ -23,6 +23,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.workspace import Workspace
 
 from zaws import __version__
+from zaws.errors import OperationCancelled
 from zaws.lsp import logs, requests, session, text_documents, transport
 from zaws.lsp.diagnostics import DiagnosticsEngine
 from zaws.lsp.protocol import ZawsProtocol
@@ -92,8 +93,13 @@ class ZawsLanguageServer(LanguageServer):
     @property
     def background(self) -> Background:
         """The simulated devices and subscriptions (made by the first request that needs them,
-        on a worker thread)."""
+        on a worker thread); after shutdown, refused: none would be stopped again."""
         with self._background_lock:
+            if self.shut_down:
+                raise OperationCancelled(
+                    "The server is shutting down: no simulated device or subscription starts",
+                    "start the server again (reopen the window)",
+                )
             if self._background is None:
                 from zaws.service.background import Background
 
@@ -102,8 +108,8 @@ class ZawsLanguageServer(LanguageServer):
 
     def stop_background(self) -> None:
         """Every simulated device disconnects, every subscription closes; nothing more is sent."""
-        self.shut_down = True
         with self._background_lock:
+            self.shut_down = True
             background = self._background
         if background is not None:
             background.stop_all()
