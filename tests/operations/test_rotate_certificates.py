@@ -142,6 +142,8 @@ def test_a_killed_rotation_finishes_on_rerun(
     records = local_records(project)
     things, certificates = remote_state(iot)
     assert things == {"dev_0", "dev_1"}
+    left_aside = [p.name for p in (project / ".aws_things_resources").iterdir() if p.name[0] == "."]
+    assert left_aside == []  # a swap the kill cut short leaves no old folder (and key) behind
     recorded = {r["cert_arn"].rsplit("/", 1)[1] for r in records.values()}
     story = f"records {records}, certificates {certificates}, journal {killed_log}"
     assert recorded <= set(certificates), story
@@ -173,3 +175,28 @@ def test_a_rotation_can_make_the_new_key_here(project: Path, aws: AwsSettings) -
     key = serialization.load_pem_private_key((folder / "private.pem.key").read_bytes(), None)
     assert isinstance(key, ec.EllipticCurvePrivateKey) and key.key_size == 384
     assert key_matches_certificate(folder)
+
+
+def test_a_rerun_removes_the_old_folder_a_kill_left_aside_after_the_swap(
+    project: Path, zaws_home: Path, aws: AwsSettings, boto: Any, policy: str, tmp_path: Path
+) -> None:
+    """The swap renames the old folder aside, the new one in, then removes the old: a kill
+    just before that removal (not a botocore moment: made here by hand) leaves the old key."""
+    import shutil
+
+    add_things(project, aws=aws, base_name="dev", count=1)
+    resources = project / ".aws_things_resources"
+    shutil.copytree(resources / "dev_0", tmp_path / "old")
+    args = ("rotate-certificate", str(project), "dev_0")
+    killed = run_cli(zaws_home, *args, kill=("before-call.iot.DetachThingPrincipal", 1))
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    old_folder = resources / ".dev_0.old"
+    shutil.copytree(tmp_path / "old", old_folder)  # the old record and key, as renamed aside
+    rerun = run_cli(zaws_home, *args)
+    assert rerun.returncode == 0, rerun.stderr
+    assert not old_folder.exists()
+    assert set(remote_state(boto("iot"))[1]) == {certificate_id_of(project, "dev_0")}
+
+
+def certificate_id_of(project: Path, thing: str) -> str:
+    return arn_of(project, thing).rsplit("/", 1)[1]

@@ -24,7 +24,7 @@ def local_records(project: Path) -> dict[str, dict[str, Any]]:
     folder = project / ".aws_things_resources"
     records = {}
     for thing in sorted(folder.iterdir()) if folder.exists() else []:
-        if (thing / "thing.conf.json").exists():
+        if not thing.name.startswith(".") and (thing / "thing.conf.json").exists():
             records[thing.name] = json.loads((thing / "thing.conf.json").read_text())
     return records
 

@@ -219,11 +219,13 @@ class _Rotation:
 
     def _finish_interrupted_swap(self, name: str) -> None:
         """A kill between the two renames of the swap left the new folder staged, the old one
-        aside (`.<thing>.old`), and no record in place: put the new one in place."""
+        aside (`.<thing>.old`), and no record in place: put the new one in place. A kill after
+        them left the old folder aside: remove it (its key is the new folder's `*.previous`)."""
         folder = self.proj.resources_dir / name
         staged = _staged_record(self.journal, name)
         if not folder.exists() and staged.is_file():
             os.replace(staged.parent, folder)
+        if folder.exists():
             shutil.rmtree(folder.with_name(f".{name}.old"), ignore_errors=True)
 
 
