@@ -1,6 +1,7 @@
 """Bulk registration in the emulator as AWS documents it: a task that reads its input from S3,
 provisions each line through the template, is InProgress then Completed with counts, writes
-JSON-lines reports behind presigned URLs, runs one at a time per account, and can be stopped."""
+JSON-lines reports behind presigned URLs (a task that fails part-way too), runs one at a time per
+account whatever the region, and can be stopped."""
 
 from __future__ import annotations
 
@@ -17,6 +18,11 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 
 from zaws.aws.settings import AwsSettings
+from zaws.emulator.registration_controls import (
+    CONTROLS_BUCKET,
+    FAIL_AFTER_LINES,
+    HOLD_AFTER_LINES,
+)
 from zaws.operations.bulk_resources import role_policy
 from zaws.operations.fota_setup import trust_policy
 
@@ -192,3 +198,58 @@ def test_a_role_that_cannot_read_the_file_fails_the_task(account: dict[str, Any]
     with pytest.raises(botocore.exceptions.ClientError) as bad:
         start(account, "one.json", template="not json")
     assert bad.value.response["Error"]["Code"] == "InvalidRequestException"
+
+
+def set_control(s3: Any, control: str, lines: int) -> None:
+    """A test's control of the emulator's tasks (`registration_controls.py`), set with boto3."""
+    if control_bucket_missing(s3):
+        s3.create_bucket(Bucket=CONTROLS_BUCKET)
+    s3.put_object(Bucket=CONTROLS_BUCKET, Key=control, Body=str(lines).encode())
+
+
+def control_bucket_missing(s3: Any) -> bool:
+    return CONTROLS_BUCKET not in {b["Name"] for b in s3.list_buckets()["Buckets"]}
+
+
+def test_a_task_that_fails_part_way_has_reported_the_lines_it_did(
+    account: dict[str, Any],
+) -> None:
+    iot = account["iot"]
+    key = ec.generate_private_key(ec.SECP256R1())
+    lines = [{"ThingName": f"f_{i}", "CSR": csr_for(key, f"f_{i}")} for i in range(8)]
+    lines[1]["CSR"] = "not a CSR"
+    upload(account["s3"], "fails.json", lines)
+    set_control(account["s3"], FAIL_AFTER_LINES, 5)
+
+    final = wait_until_ended(iot, start(account, "fails.json"))[-1]
+    assert final["status"] == "Failed" and final["message"]
+    assert (final["successCount"], final["failureCount"]) == (4, 1)
+    results = report_lines(iot, final["taskId"], "RESULTS")
+    assert sorted(r["offset"] for r in results) == [0, 2, 3, 4]
+    for result in results:
+        arn = result["response"]["ResourceArns"]["certificate"]
+        name = lines[result["offset"]]["ThingName"]
+        assert iot.list_thing_principals(thingName=name)["principals"] == [arn]
+    assert [e["offset"] for e in report_lines(iot, final["taskId"], "ERRORS")] == [1]
+
+
+def test_one_task_per_account_whatever_the_region(account: dict[str, Any], boto: Any) -> None:
+    """AWS runs one bulk registration task per account, not per region."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    upload(account["s3"], "held.json", [{"ThingName": "h_0", "CSR": csr_for(key, "h_0")}])
+    set_control(account["s3"], HOLD_AFTER_LINES, 0)  # it stays InProgress until released
+    first = start(account, "held.json")
+    elsewhere = boto("iot", "eu-west-1")
+    with pytest.raises(botocore.exceptions.ClientError) as refused:
+        elsewhere.start_thing_registration_task(
+            templateBody=json.dumps(TEMPLATE),
+            inputFileBucket=BUCKET,
+            inputFileKey="held.json",
+            roleArn=account["role"],
+        )
+    assert refused.value.response["Error"]["Code"] == "InvalidRequestException"
+    assert "one bulk registration task" in refused.value.response["Error"]["Message"]
+    held = account["iot"].describe_thing_registration_task(taskId=first)
+    assert (held["status"], held["successCount"]) == ("InProgress", 0)
+    account["s3"].delete_object(Bucket=CONTROLS_BUCKET, Key=HOLD_AFTER_LINES)
+    assert wait_until_ended(account["iot"], first)[-1]["status"] == "Completed"

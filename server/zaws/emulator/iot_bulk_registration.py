@@ -4,15 +4,18 @@ moto (5.2) answers these with HTTP 500. Here, as AWS documents them:
 - StartThingRegistrationTask(templateBody, inputFileBucket, inputFileKey, roleArn) answers a
   taskId at once and runs the task on a thread of its own, so DescribeThingRegistrationTask
   shows InProgress (successCount, failureCount, percentageProgress growing) and then Completed.
-  Only one task runs per account at a time: another start is InvalidRequestException. The role
-  must exist and trust iot.amazonaws.com; a template that is not JSON is InvalidRequestException.
+  Only one task runs per account at a time, whatever the region: another start is
+  InvalidRequestException. The role must exist and trust iot.amazonaws.com; a template that is
+  not JSON is InvalidRequestException.
 - The input file is read from the emulator's S3 (newline-delimited JSON, one device's parameter
   values a line); each line goes through the provisioning template (`provisioning_templates.py`):
   the thing is created (as CreateThing, `iot_things.py`), the certificate issued from the line's
   CSR by the emulator's root (as CreateCertificateFromCsr, `iot_certificates.py`), the policies
   named attached to it and it to the thing. A line that fails creates nothing of its own and is
   a line of the error report. A role that cannot s3:GetObject the file (its inline policies
-  evaluated), or a file that does not exist, fails the task (status Failed, with a message).
+  evaluated), or a file that does not exist, fails the task (status Failed, with a message); a
+  task that fails part-way has written the reports of the lines it did, as AWS's do. A test can
+  hold a task or fail it at a line (`registration_controls.py`).
 - The reports are JSON lines, as AWS writes them: RESULTS lines
   `{"offset": N, "response": {"CertificatePem": ..., "ResourceArns": {"thing": ..., "certificate":
   ..., "policy": ...}}}`, ERRORS lines `{"offset": N, "errorMessage": ...}`, N the line's index in
@@ -30,6 +33,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -37,6 +41,7 @@ from typing import Any
 
 from zaws.emulator.one_at_a_time import moto_lock, note_control_plane_change
 from zaws.emulator.provisioning_templates import TemplateError, parse_template, resolve
+from zaws.emulator.registration_controls import HELD_POLL_S, next_stop
 from zaws.emulator.s3_presigned_urls import presign_get
 from zaws.operations.fota_iam import allows, statements, trusts_service
 
@@ -125,7 +130,7 @@ def patch_bulk_registration() -> None:
             raise InvalidRequestException(f"The role {role_arn} does not exist")
         if not trusts_service(role.assume_role_policy_document):
             raise InvalidRequestException(f"AWS IoT cannot assume the role {role_arn}")
-        if any(t.status in RUNNING for t in tasks_of(backend).values()):
+        if _running_in_account(self.current_account):
             raise InvalidRequestException(
                 "Only one bulk registration task can run at a time in an account"
             )
@@ -189,6 +194,17 @@ def patch_bulk_registration() -> None:
         setattr(IoTResponse, handler.__name__, handler)
 
 
+def _running_in_account(account_id: str) -> bool:
+    """A task InProgress or Cancelling in any region of the account (AWS runs one per account)."""
+    from moto.iot.models import iot_backends
+
+    return any(
+        task.status in RUNNING
+        for backend in list(iot_backends[account_id].values())
+        for task in tasks_of(backend).values()
+    )
+
+
 def _page(items: list[str], token: str | None, size: int | None) -> tuple[list[str], str | None]:
     start = int(token) if token and token.isdigit() else 0
     size = max(1, min(size or 250, 250))
@@ -227,20 +243,25 @@ def _run(backend: Any, task: RegistrationTask) -> None:
         task.total = len(lines)
         while task.next_line < len(lines) and task.status == "InProgress":
             with moto_lock():
-                end = min(task.next_line + LINES_PER_LOCK, len(lines))
-                for offset in range(task.next_line, end):
+                start = task.next_line
+                end = next_stop(task.account_id, start, min(start + LINES_PER_LOCK, len(lines)))
+                for offset in range(start, end):
                     _provision_line(backend, task, template, offset, lines[offset])
                 task.next_line = end
                 task.modified = datetime.now(UTC)
                 note_control_plane_change()
+            if end == start:  # held by a test's control (`registration_controls.py`)
+                time.sleep(HELD_POLL_S)
         with moto_lock():
             _write_reports(task, final=True)
             task.status = "Cancelled" if task.status == "Cancelling" else "Completed"
             task.modified = datetime.now(UTC)
     except Exception as err:  # the task fails; the emulator serves on
-        task.status = "Failed"
-        task.message = f"The task failed: {err}"
-        task.modified = datetime.now(UTC)
+        try:
+            with moto_lock():  # as on AWS, the reports hold the lines it did
+                _write_reports(task, final=True)
+        finally:
+            _fail(task, f"The task failed: {err}")
 
 
 def _input_lines(task: RegistrationTask) -> list[str] | None:
