@@ -9,7 +9,9 @@ It wraps paho-mqtt's client (the protocol: packets, keep-alive, QoS 1) with:
 - the endpoint's own trust: only its root is trusted, and the server name checked is the
   endpoint's (on the emulator: dial 127.0.0.1, send the data endpoint's name as SNI);
 - blocking calls with typed results (`connect`, `subscribe`, `publish`), each bounded by a
-  timeout, and events as callbacks (`on_message`, `on_disconnect`) or the `inbox` queue.
+  timeout, and events as callbacks (`on_message`, `on_disconnect`) or the `inbox` queue;
+  with `stopped` (a simulated device's stop, a watch's cancel) every wait for the broker ends
+  within a tenth of a second of it, as `ConnectionInterrupted`.
 
 paho runs in one thread of ours (`client.loop()`), never paho's own reconnecting loop: a
 connection the broker refused or closed stays closed, and says why (`disconnection`).
@@ -34,7 +36,7 @@ import paho.mqtt.client as paho
 from paho.mqtt.enums import CallbackAPIVersion, MQTTErrorCode, MQTTProtocolVersion
 from paho.mqtt.reasoncodes import ReasonCode
 
-from zaws.errors import RemoteFailure
+from zaws.errors import OperationCancelled, RemoteFailure
 from zaws.mqtt.endpoints import ALPN_MQTT_CA, MqttEndpoint
 from zaws.mqtt.messages import (
     Connected,
@@ -126,6 +128,10 @@ class MqttTimeout(MqttFailure):
     code = "zaws.mqttTimeout"
 
 
+class ConnectionInterrupted(OperationCancelled):
+    """Whoever owns the connection stopped it while it waited for the broker."""
+
+
 class _ServerNameContext(ssl.SSLContext):
     """An SSLContext that sends `server_name` as SNI and checks it, whatever address is dialled."""
 
@@ -164,6 +170,7 @@ class MqttConnection:
         protocol: MQTTProtocolVersion = MQTTProtocolVersion.MQTTv311,
         keepalive: int = DEFAULT_KEEPALIVE_S,
         clean_session: bool = True,
+        stopped: Callable[[], bool] | None = None,
     ) -> None:
         if len(identity.client_id.encode()) > MAX_CLIENT_ID_BYTES:
             from zaws.errors import InvalidInput
@@ -178,6 +185,7 @@ class MqttConnection:
         self.inbox: queue.Queue[MqttMessage] = queue.Queue()
         self._on_message = on_message
         self._on_disconnect = on_disconnect
+        self._stopped = stopped
         self._changed = threading.Condition()
         self._connack: tuple[bool, str, int] | None = None  # (accepted, reason, code)
         self._session_present = False
@@ -229,6 +237,7 @@ class MqttConnection:
     # -- requests -------------------------------------------------------------------------
     def connect(self, timeout: float = DEFAULT_TIMEOUT_S) -> Connected:
         """Connect and wait for the CONNACK; ConnectionRefused when there is none or it refuses."""
+        self._check_halted("the connection")
         if isinstance(self.identity, AwsIdentity):
             self._sign_websocket()
         self._client.connect_timeout = timeout
@@ -247,7 +256,11 @@ class MqttConnection:
             target=self._loop, name=f"mqtt {self.identity.client_id}", daemon=True
         )
         self._thread.start()
-        self._wait(lambda: self._connack is not None or self._disconnection is not None, timeout)
+        self._wait(
+            lambda: self._connack is not None or self._disconnection is not None or self._halted(),
+            timeout,
+        )
+        self._check_halted("the CONNACK")
         if self._connack is None or not self._connack[0]:
             raise self._refused(timeout)
         return Connected(
@@ -413,14 +426,27 @@ class MqttConnection:
                 remaining = None if deadline is None else deadline - time.monotonic()
                 if remaining is not None and remaining <= 0:
                     return False
-                # bounded slices: a Ctrl-C in the main thread is seen promptly
-                self._changed.wait(LOOP_SLICE_S if remaining is None else min(remaining, 1.0))
+                # bounded slices: a Ctrl-C in the main thread, or `stopped`, is seen promptly
+                slice_s = LOOP_SLICE_S if self._stopped is not None else 1.0
+                self._changed.wait(LOOP_SLICE_S if remaining is None else min(remaining, slice_s))
         return True
 
+    def _halted(self) -> bool:
+        return self._stopped is not None and self._stopped()
+
+    def _check_halted(self, what: str) -> None:
+        if self._halted():
+            raise ConnectionInterrupted(
+                f"Stopped while {self.identity.describe()} waited for {what}"
+            )
+
     def _wait_for(self, done: Callable[[], bool], timeout: float, what: str) -> None:
-        finished = self._wait(lambda: done() or self._disconnection is not None, timeout)
+        finished = self._wait(
+            lambda: done() or self._disconnection is not None or self._halted(), timeout
+        )
         if done():
             return
+        self._check_halted(what)
         if self._disconnection is not None:
             raise ConnectionLost(
                 f"{self.endpoint.describe()} closed the connection of "

@@ -9,7 +9,7 @@ ZawsError that says why (`mqtt_refusals`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -129,13 +129,19 @@ def open_connection(
     on_message: MessageCallback | None = None,
     on_disconnect: DisconnectCallback | None = None,
     timeout: float = CONNECT_TIMEOUT_S,
+    stopped: Callable[[], bool] | None = None,
 ) -> MqttConnection:
-    """A connected MqttConnection; a refusal raises a ZawsError explaining it."""
+    """A connected MqttConnection; a refusal raises a ZawsError explaining it. With `stopped`,
+    every wait of the connection ends soon after it says so (`ConnectionInterrupted`)."""
     from zaws.mqtt.connection import ConnectionRefused, MqttConnection
     from zaws.operations.mqtt_refusals import explain_refused_connection
 
     connection = MqttConnection(
-        target.endpoint, target.identity, on_message=on_message, on_disconnect=on_disconnect
+        target.endpoint,
+        target.identity,
+        on_message=on_message,
+        on_disconnect=on_disconnect,
+        stopped=stopped,
     )
     try:
         connection.connect(timeout)

@@ -4,7 +4,8 @@ Steps: resolve the endpoint and identity (`mqtt_connect`); connect (a refusal sa
 subscribe to every filter in one SUBSCRIBE (any refused filter stops the watch, with the
 policy's reason in local mode); hand each message to `on_message` as it arrives, in the caller's
 thread; stop after `count` messages, after `duration` seconds, when `cancel` is set, or when
-the broker closes the connection (an error, saying so).
+the broker closes the connection (an error, saying so). `cancel` set while the connection waits
+for its CONNACK or SUBACK ends that wait too (`ConnectionInterrupted`).
 """
 
 from __future__ import annotations
@@ -81,7 +82,8 @@ def watch_topics(
         raise InvalidInput("--for must be a positive number of seconds")
     target = resolve_target(project, aws=aws, thing=thing)
     started = time.monotonic()
-    connection = open_connection(target)
+    stopped = None if cancel is None else (lambda: cancel.is_cancelled)
+    connection = open_connection(target, stopped=stopped)
     try:
         try:
             outcomes = connection.subscribe(list(filters), qos=qos)

@@ -4,7 +4,9 @@ A subscription is `operations.mqtt_subscribe.watch_topics` on a thread: `subscri
 the broker granted the filters (or raises what refused them), then every message becomes a
 `zaws/message` through `notify`. `unsubscribe` cancels the watch and waits for its connection to
 close, so no message of it follows the answer. A watch the broker ends is announced with
-`zaws/subscriptionEnded` and forgotten. `stop_all` is what a server calls when it exits.
+`zaws/subscriptionEnded` and forgotten. `stop_all` is what a server calls when it exits: it
+closes every watch, those still waiting for the broker's grant too, and from then on none is
+made (a grant arriving after it is refused), so no subscription outlives its server.
 """
 
 from __future__ import annotations
@@ -13,15 +15,18 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from zaws.aws.settings import AwsSettings
-from zaws.errors import NotFound, RemoteFailure, ZawsError
+from zaws.errors import NotFound, OperationCancelled, RemoteFailure, ZawsError
 from zaws.mqtt.messages import Connected, MqttMessage, SubscriptionOutcome
 from zaws.operations.progress import Cancellation
+
+if TYPE_CHECKING:
+    from zaws.operations.mqtt_subscribe import WatchEnded
 from zaws.service.notification_params import (
     MESSAGE,
     SUBSCRIPTION_ENDED,
@@ -31,6 +36,7 @@ from zaws.service.notification_params import (
 )
 from zaws.service.uris import uri_from_path
 
+WatchTopics = Callable[..., "WatchEnded"]  # `mqtt_subscribe.watch_topics`'s signature
 log = logging.getLogger(__name__)
 
 READY_S = 60.0  # connect and SUBSCRIBE have their own, shorter timeouts
@@ -50,11 +56,19 @@ class TopicWatch:
     closed: bool = False  # unsubscribed: later messages are dropped
 
 
+def _watch_topics(*args: Any, **kwargs: Any) -> WatchEnded:
+    from zaws.operations.mqtt_subscribe import watch_topics
+
+    return watch_topics(*args, **kwargs)
+
+
 class TopicWatches:
-    def __init__(self, notify: Notify) -> None:
+    def __init__(self, notify: Notify, watch_topics: WatchTopics = _watch_topics) -> None:
         self._notify = notify
+        self._watch_topics = watch_topics  # tests pass one that lets them see the grant
         self._lock = threading.Lock()
-        self._watches: dict[str, TopicWatch] = {}
+        self._watches: dict[str, TopicWatch] = {}  # granted ones, and those waiting for it
+        self._closed = False  # stop_all ran: no watch is made any more
 
     def subscribe(
         self,
@@ -70,7 +84,7 @@ class TopicWatches:
         uri = uri_from_path(project)
 
         def subscribed(connected: Connected, outcomes: list[SubscriptionOutcome]) -> None:
-            watch.answer = {
+            answer = {
                 "subscriptionId": watch.subscription_id,
                 "projectUri": uri,
                 "clientId": connected.client_id,
@@ -81,7 +95,10 @@ class TopicWatches:
                 ],
             }
             with self._lock:
-                self._watches[watch.subscription_id] = watch
+                if self._closed:  # stop_all came while the broker granted: close at once
+                    watch.cancel.cancel()
+                    return
+                watch.answer = answer
             watch.ready.set()
 
         def received(message: MqttMessage) -> None:
@@ -91,10 +108,8 @@ class TopicWatches:
             self._notify(MESSAGE, message_params(watch.subscription_id, message))
 
         def run() -> None:
-            from zaws.operations.mqtt_subscribe import watch_topics
-
             try:
-                watch_topics(
+                self._watch_topics(
                     project,
                     filters,
                     aws=aws,
@@ -110,7 +125,11 @@ class TopicWatches:
                 self._ended(watch)
 
         watch.thread = threading.Thread(target=run, name="zaws topic watch", daemon=True)
-        watch.thread.start()
+        with self._lock:  # stop_all closes it from now on, or it is never made
+            if self._closed:
+                raise _shutting_down()
+            self._watches[watch.subscription_id] = watch
+            watch.thread.start()
         if not watch.ready.wait(READY_S):
             watch.cancel.cancel()
             raise RemoteFailure(
@@ -136,19 +155,24 @@ class TopicWatches:
             "seconds": round(time.monotonic() - watch.started, 3),
         }
 
-    def stop_all(self, timeout: float = 5.0) -> None:
+    def stop_all(self, timeout: float = CLOSE_S) -> None:
+        """Close every watch (all at once, within `timeout`) and make none after; for exit."""
         with self._lock:
+            self._closed = True
             watches = list(self._watches.values())
             self._watches.clear()
         _close(watches, timeout)
 
     def _ended(self, watch: TopicWatch) -> None:
         """The watch's thread ends: tell whoever waits, and the client if the broker ended it."""
-        if not watch.ready.is_set():
-            watch.ready.set()  # subscribe raises the failure
-            return
         with self._lock:
             known = self._watches.pop(watch.subscription_id, None) is not None
+            closed = self._closed
+        if not watch.ready.is_set():
+            if closed:  # stopped before the grant, or refused it: subscribe says why
+                watch.failure = _shutting_down()
+            watch.ready.set()  # subscribe raises the failure
+            return
         if not known or watch.closed:
             return
         failure = watch.failure
@@ -161,6 +185,13 @@ class TopicWatches:
             SUBSCRIPTION_ENDED,
             subscription_ended_params(watch.subscription_id, watch.received, failure),
         )
+
+
+def _shutting_down() -> OperationCancelled:
+    return OperationCancelled(
+        "The server is shutting down: no subscription is made",
+        "start the server again (reopen the window)",
+    )
 
 
 def _close(watches: Sequence[TopicWatch], timeout: float) -> None:
