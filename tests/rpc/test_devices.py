@@ -1,9 +1,12 @@
 """Simulated devices and topic subscriptions over `zaws rpc`, against the emulator: its
 notifications come between its answers, as the contract says, and when its input ends every
-device and subscription disconnects cleanly before the process exits."""
+device and subscription disconnects cleanly before the process exits; a device stopped while it
+waits for an answer stops at once, and its stop answers only once it has."""
 
 from __future__ import annotations
 
+import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -98,3 +101,46 @@ def test_every_device_disconnects_cleanly_when_the_input_ends(
         server.close()
     for client_id, disconnected in gone.items():
         assert disconnected["clientInitiatedDisconnect"] is True, (client_id, disconnected)
+
+
+def test_a_device_waiting_for_a_jobs_answer_stops_at_once_and_cleanly(
+    rpc: NotifyingClient, project: Path, aws: AwsSettings, boto: Any
+) -> None:
+    add_things(project, aws=aws, base_name="board", count=1)
+    _deny_receiving_jobs_answers(boto("iot"), "board_0")
+    uri = uri_from_path(project)
+    requests = rpc.result("zaws/subscribe", {"projectUri": uri, "filters": [JOBS_GET]})
+    presence = PresenceWatch(project, aws)
+    try:
+        rpc.result("zaws/startDevices", {"projectUri": uri})
+        # It asked for its jobs; the answer, which it may not receive, never comes.
+        rpc.notified("zaws/message", lambda p: p["topic"] == JOBS_GET)
+        began = time.monotonic()
+        stopped = rpc.result("zaws/stopDevices", {"projectUri": uri})["stopped"]
+        took = time.monotonic() - began
+        gone = presence.disconnected(["board_0"])["board_0"]
+    finally:
+        presence.close()
+    assert [(d["thing"], d["running"]) for d in stopped] == [("board_0", False)]
+    assert took < 3, f"stopDevices took {took:.1f} s"  # the Jobs wait alone is 15 s
+    assert gone["clientInitiatedDisconnect"] is True, gone
+    assert rpc.result("zaws/listDevices", {})["devices"] == []
+    rpc.result("zaws/unsubscribe", {"subscriptionId": requests["subscriptionId"]})
+
+
+JOBS_GET = "$aws/things/board_0/jobs/get"
+
+
+def _deny_receiving_jobs_answers(iot: Any, thing: str) -> None:
+    """The thing's policy, with iot:Receive denied on its Jobs topics: no answer reaches it."""
+    document = json.loads(iot.get_policy(policyName="device-policy")["policyDocument"])
+    document["Statement"].append(
+        {
+            "Effect": "Deny",
+            "Action": "iot:Receive",
+            "Resource": f"arn:aws:iot:*:*:topic/$aws/things/{thing}/jobs/*",
+        }
+    )
+    iot.create_policy_version(
+        policyName="device-policy", policyDocument=json.dumps(document), setAsDefault=True
+    )

@@ -4,7 +4,8 @@ On boot (and after each reset): connect, subscribe to the command topic, the sha
 jobs/notify, run `handle_fota_jobs` (force=True, as the FOTA example does on connect). Then until
 stopped: publish a sample `{"temperature", "uptime_ms"}` to `<thing>/samples` every period; a
 command is reported; a shadow delta is answered by reporting its state (`on_shadow_request`); a
-jobs/notify message runs `handle_fota_jobs` again.
+jobs/notify message runs `handle_fota_jobs` again. A stop ends it whatever it is doing
+(`devices.stopping`): it disconnects cleanly, reporting no error.
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ from zaws.devices.events import DeviceEvent
 from zaws.devices.fota_runner import FotaResult, FotaRunner
 from zaws.devices.jobs_client import JobsClient
 from zaws.devices.link import DeviceLink, Emit
+from zaws.devices.stopping import DeviceStopped
 from zaws.devices.topics import TEMPLATE_PERIOD_S, DeviceTopics
 from zaws.errors import ZawsError
+from zaws.mqtt.connection import ConnectionInterrupted
 from zaws.mqtt.messages import MqttMessage
 from zaws.operations.mqtt_connect import MqttTarget
 
@@ -50,9 +53,12 @@ class SimulatedDevice:
 
     def run(self, stop: threading.Event) -> None:
         """Until `stop` is set; every failure is an `error` event, never an exception."""
+        self.link.stop = stop
         try:
             self._boot()
             self._main_loop(stop)
+        except (DeviceStopped, ConnectionInterrupted):
+            pass  # stopped mid-wait: the link's close below says so
         except ZawsError as err:
             self.link.emit(DeviceEvent(self.thing, "error", err.message, {"hint": err.hint}))
         except Exception as err:  # one device's failure never takes the fleet down

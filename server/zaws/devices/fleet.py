@@ -1,7 +1,8 @@
 """Many simulated devices in one process: a thread each, events to one callback, one stop.
 
 `Fleet.run` starts every device, returns when `stop` is set (Ctrl-C, --for, the caller) or every
-device ended, and then closes each connection cleanly (DISCONNECT), every join bounded.
+device ended, and then closes each connection cleanly (DISCONNECT): each device sees the stop
+within about a second whatever it does (`devices.stopping`); all are awaited within one bound.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from collections.abc import Sequence
 from zaws.devices.device import SimulatedDevice
 from zaws.devices.events import DeviceEvent
 from zaws.devices.link import Emit
+from zaws.devices.stopping import STOPS_WITHIN_S
 
-JOIN_S = 10.0
 POLL_S = 0.2
 
 
@@ -50,6 +51,7 @@ class Fleet:
                 ended = "time"
                 break
         stop.set()
+        deadline = time.monotonic() + STOPS_WITHIN_S
         for thread in threads:
-            thread.join(JOIN_S)
+            thread.join(max(deadline - time.monotonic(), 0.0))
         return ended

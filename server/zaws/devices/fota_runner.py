@@ -95,7 +95,7 @@ class FotaRunner:
         words = f"downloading the firmware from {host} over HTTPS, verified against {roots}"
         self._emit(words, endpoint=host)
         try:
-            data = download(url, trust_pem=trust)
+            data = download(url, trust_pem=trust, stop=self.link.stop)
         except DownloadFailed as err:
             self.link.reset("download failed")
             self._update(execution, "FAILED", {"reason": "download failed", "error": str(err)})

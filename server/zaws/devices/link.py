@@ -4,23 +4,27 @@ The library's connection: client id = mqttid, clean session, keep-alive 60 s, MQ
 publish and subscribe at QoS 0 (`MqttConnection`'s defaults for the protocol, QoS given here).
 Messages arrive in one queue, read by the device's own thread. The library waits for answers
 with no timeout; `wait_for` waits `timeout` seconds and reports a `timeout` event saying so.
+Every wait also ends when the device's `stop` is set (`devices.stopping`).
 """
 
 from __future__ import annotations
 
 import json
 import queue
+import threading
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from zaws.devices.events import DeviceEvent
+from zaws.devices.stopping import DeviceStopped
 from zaws.mqtt.connection import DEFAULT_KEEPALIVE_S, MqttConnection, ThingIdentity
 from zaws.mqtt.messages import Disconnection, MqttMessage
 from zaws.operations.mqtt_connect import MqttTarget
 
 LIBRARY_QOS = 0
 WAIT_S = 15.0
+SLICE_S = 0.1  # how soon a wait for a message sees the stop
 Emit = Callable[[DeviceEvent], None]
 
 
@@ -37,6 +41,7 @@ class DeviceLink:
         self.backlog: list[MqttMessage] = []  # arrived while waiting for something else
         self.connection: MqttConnection | None = None
         self.filters: list[str] = []
+        self.stop = threading.Event()  # the device's: `SimulatedDevice.run` sets its own here
 
     # -- the session --------------------------------------------------------------------
     def connect(self) -> None:
@@ -53,8 +58,13 @@ class DeviceLink:
                     )
                 )
 
+        self.check_stop()
         self.connection = open_connection(
-            self.target, on_message=self.messages.put, on_disconnect=ended, timeout=self.timeout
+            self.target,
+            on_message=self.messages.put,
+            on_disconnect=ended,
+            timeout=self.timeout,
+            stopped=self.stop.is_set,
         )
         identity = self.target.identity
         self.emit(
@@ -123,6 +133,10 @@ class DeviceLink:
         assert self.connection is not None
         return self.connection
 
+    def check_stop(self) -> None:
+        if self.stop.is_set():
+            raise DeviceStopped()
+
     # -- messages -----------------------------------------------------------------------
     def next_message(self, timeout: float) -> MqttMessage | None:
         if self.backlog:
@@ -134,14 +148,15 @@ class DeviceLink:
 
     def wait_for(self, prefix: str, what: str) -> dict[str, Any] | None:
         """The JSON of the next message whose topic starts with `prefix` (the library's test),
-        or None after `timeout` seconds, reported as a `timeout` event."""
+        or None after `timeout` seconds, reported as a `timeout` event; DeviceStopped on a stop."""
         deadline = time.monotonic() + self.timeout
         while (left := deadline - time.monotonic()) > 0:
+            self.check_stop()
             connection = self.connection
             if connection is not None and connection.disconnection is not None:
                 break
             try:
-                message = self.messages.get(timeout=min(left, 0.5))
+                message = self.messages.get(timeout=min(left, SLICE_S))
             except queue.Empty:
                 continue
             if message.topic.startswith(prefix):
