@@ -1,8 +1,10 @@
 """The server's simulated devices in-process, on the emulator: started by session, each reporting
-through `notify`, stopped one by one or all, and a device that ends by itself stays listed."""
+through `notify`, stopped one by one or all, and a device that ends by itself stays listed; once
+stopped all, a start still resolving its things is refused."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -11,8 +13,10 @@ import pytest
 
 from tests.service.collected import Collected
 from zaws.aws.settings import AwsSettings
-from zaws.errors import InvalidInput, NotFound
+from zaws.devices.device import SimulatedDevice
+from zaws.errors import InvalidInput, NotFound, OperationCancelled
 from zaws.operations.add_things import add_things
+from zaws.operations.device_run import simulated_devices
 from zaws.project.thing_project import ThingProject
 from zaws.service.device_sessions import DeviceSessions
 
@@ -109,3 +113,42 @@ def _after_its_thread_ended(devices: DeviceSessions, project: Path) -> dict[str,
     entry.thread.join(30)
     listed: dict[str, Any] = devices.listing(project)["devices"][0]
     return listed
+
+
+def test_a_start_still_resolving_when_stop_all_comes_is_refused_and_nothing_runs(
+    project: Path, aws: AwsSettings
+) -> None:
+    add_things(project, aws=aws, base_name="board", count=2)
+    resolved, go = threading.Event(), threading.Event()
+
+    def resolving(*args: Any, **kwargs: Any) -> list[SimulatedDevice]:
+        """The real resolution, held at its end until the test lets it go on."""
+        devices = simulated_devices(*args, **kwargs)
+        resolved.set()
+        assert go.wait(30)
+        return devices
+
+    collected = Collected()
+    devices = DeviceSessions(collected, make_devices=resolving)
+    outcome: list[BaseException | dict[str, Any]] = []
+
+    def start() -> None:
+        try:
+            outcome.append(devices.start(project, aws=aws, all_things=True))
+        except BaseException as err:
+            outcome.append(err)
+
+    starting = threading.Thread(target=start)
+    starting.start()
+    assert resolved.wait(30)  # Simulate All Things, still resolving: the server exits
+    devices.stop_all()
+    go.set()
+    starting.join(30)
+    (refused,) = outcome
+    assert isinstance(refused, OperationCancelled), refused
+    assert "shutting down" in refused.message
+    assert devices.listing()["devices"] == []
+    assert not [t for t in threading.enumerate() if t.name.startswith("device board_")]
+    with pytest.raises(OperationCancelled):  # and no later start either
+        devices.start(project, aws=aws, all_things=True)
+    assert not any(name == EVENT for name, _ in collected.drain())

@@ -2,7 +2,9 @@
 
 One `Background` per server process, made with the server's way of sending a notification;
 handed to the methods in their `CallContext`. The servers call `stop_all` when they exit
-(shutdown, exit, the end of their input), so no device or subscription outlives its server.
+(shutdown, exit, the end of their input), so no device or subscription outlives its server:
+what is running stops, and what is still starting (a start resolving its things, a subscription
+waiting for its grant) is refused or stopped at once.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
+from zaws.devices.stopping import STOPS_WITHIN_S
 from zaws.service.device_sessions import DeviceSessions
 from zaws.service.notification_params import Notify
 from zaws.service.topic_watches import TopicWatches
@@ -24,7 +27,7 @@ class Background:
     def create(cls, notify: Notify) -> Background:
         return cls(DeviceSessions(notify), TopicWatches(notify))
 
-    def stop_all(self, timeout: float = 5.0) -> None:
+    def stop_all(self, timeout: float = STOPS_WITHIN_S) -> None:
         """Every device disconnects and every subscription closes, at once, within `timeout`."""
         watches = threading.Thread(target=self.watches.stop_all, args=(timeout,), daemon=True)
         watches.start()

@@ -5,7 +5,9 @@ with one request and stops them with another, so they live here, one per (projec
 device runs in a thread of its own (the devices engine, `zaws.devices`), so one can be stopped
 without the rest of its session; every event becomes a `zaws/deviceEvent` through `notify`. A
 device that ends by itself (an error event) stays listed, not running, until it is stopped or
-started again. `stop_all` is what a server calls when it exits.
+started again; a device being stopped stays listed (running) until its thread has ended, so its
+thing cannot start twice. `stop_all` is what a server calls when it exits: from then on nothing
+starts (a start still resolving its things is refused), so no device outlives its server.
 """
 
 from __future__ import annotations
@@ -13,14 +15,15 @@ from __future__ import annotations
 import threading
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from zaws.aws.settings import AwsSettings
 from zaws.devices.events import DeviceEvent
-from zaws.errors import InvalidInput, NotFound
+from zaws.devices.stopping import STOPS_WITHIN_S
+from zaws.errors import InvalidInput, NotFound, OperationCancelled
 from zaws.service.notification_params import DEVICE_EVENT, Notify, device_event_params, iso_time
 from zaws.service.uris import uri_from_path
 
@@ -28,7 +31,19 @@ if TYPE_CHECKING:
     from zaws.devices.device import SimulatedDevice
     from zaws.devices.fota_runner import FotaResult
 
-JOIN_S = 10.0  # a device waiting for a Jobs answer notices the stop after that wait
+MakeDevices = Callable[..., "list[SimulatedDevice]"]  # `device_run.simulated_devices`'s signature
+
+
+def _simulated_devices(*args: Any, **kwargs: Any) -> list[SimulatedDevice]:
+    from zaws.operations.device_run import simulated_devices
+
+    return simulated_devices(*args, **kwargs)
+
+
+def shutting_down(what: str) -> OperationCancelled:
+    return OperationCancelled(
+        f"The server is shutting down: {what}", "start the server again (reopen the window)"
+    )
 
 
 @dataclass
@@ -67,10 +82,12 @@ class SessionDevice:
 
 
 class DeviceSessions:
-    def __init__(self, notify: Notify) -> None:
+    def __init__(self, notify: Notify, make_devices: MakeDevices = _simulated_devices) -> None:
         self._notify = notify
+        self._make_devices = make_devices  # tests pass one that lets them see the resolution
         self._lock = threading.Lock()
         self._devices: dict[tuple[Path, str], SessionDevice] = {}
+        self._closed = False  # stop_all ran: nothing starts any more
 
     def start(
         self,
@@ -84,8 +101,9 @@ class DeviceSessions:
     ) -> dict[str, Any]:
         """Resolve every thing's connection, then start a thread per device; answers at once."""
         from zaws.devices.topics import TEMPLATE_PERIOD_S
-        from zaws.operations.device_run import simulated_devices
 
+        with self._lock:
+            self._refuse_if_closed()
         root = project.resolve()
         session_id = f"devices-{uuid.uuid4().hex[:12]}"
         period = every or TEMPLATE_PERIOD_S
@@ -96,7 +114,7 @@ class DeviceSessions:
             if entry is not None:
                 self._emitted(entry, event)
 
-        devices = simulated_devices(
+        devices = self._make_devices(
             root,
             aws=aws,
             emit=emit,
@@ -111,17 +129,18 @@ class DeviceSessions:
             entries[device.thing] = SessionDevice(
                 session_id, root, uri, device.thing, period, fota_result, now
             )
-        with self._lock:
+        with self._lock:  # stop_all sees every device this start launches, or refuses it
+            self._refuse_if_closed()
             busy = [name for name in entries if self._running(root, name)]
             if busy:
                 raise InvalidInput(
                     f"Already running as simulated devices in this server: {', '.join(busy)}",
                     "stop them first (zaws/stopDevices), or start the other things only",
                 )
-            for name, entry in entries.items():
-                self._devices[(root, name)] = entry
-        for device in devices:
-            self._launch(entries[device.thing], device)
+            for device in devices:
+                entry = entries[device.thing]
+                self._devices[(root, device.thing)] = entry
+                self._launch(entry, device)
         return {
             "sessionId": session_id,
             "projectUri": uri,
@@ -138,12 +157,11 @@ class DeviceSessions:
         things: Sequence[str] | None = None,
         everything: bool = False,
     ) -> dict[str, Any]:
-        """Stop the devices named, wait for each to disconnect, and forget them."""
+        """Stop the devices named, wait for each to disconnect, and forget those that ended."""
         with self._lock:
             chosen = self._choose(session_id, project, things, everything)
-            for entry in chosen:
-                self._devices.pop((entry.project, entry.thing), None)
-        _stop_and_join(chosen, JOIN_S)
+        _stop_and_join(chosen, STOPS_WITHIN_S)
+        self._forget_ended(chosen)
         return {"stopped": [entry.to_protocol() for entry in chosen]}
 
     def listing(self, project: Path | None = None) -> dict[str, Any]:
@@ -156,14 +174,27 @@ class DeviceSessions:
         with self._lock:
             return self._running(project.resolve(), thing)
 
-    def stop_all(self, timeout: float = 5.0) -> None:
-        """Every device disconnects (each waits at most `timeout`, all at once); for exit."""
+    def stop_all(self, timeout: float = STOPS_WITHIN_S) -> None:
+        """Every device disconnects (all at once, within `timeout`) and none starts after; for
+        exit."""
         with self._lock:
+            self._closed = True
             chosen = list(self._devices.values())
-            self._devices.clear()
         _stop_and_join(chosen, timeout)
+        self._forget_ended(chosen)
 
     # -- inside ---------------------------------------------------------------------------
+    def _refuse_if_closed(self) -> None:
+        if self._closed:
+            raise shutting_down("no simulated device starts")
+
+    def _forget_ended(self, entries: Sequence[SessionDevice]) -> None:
+        with self._lock:
+            for entry in entries:
+                key = (entry.project, entry.thing)
+                if not entry.running and self._devices.get(key) is entry:
+                    del self._devices[key]
+
     def _running(self, root: Path, thing: str) -> bool:
         entry = self._devices.get((root, thing))
         return entry is not None and (entry.thread is None or entry.running)
