@@ -4,7 +4,9 @@ warning goes away."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -166,3 +168,72 @@ async def test_the_command_refuses_bad_arguments_and_names_a_missing_policy(
     with pytest.raises(JsonRpcException) as missing:
         await run([{"policyName": "ghost", "publish": ["dev/sample"]}])
     assert missing.value.code == -32013 and "'ghost' does not exist" in str(missing.value)
+
+
+async def test_quick_fixes_run_together_each_keep_the_others_statements(
+    session: Session, policy: str, boto: Any
+) -> None:
+    """Four fixes sent at once (as a user clicking through four warnings): the command runs one at
+    a time, so each new version starts from the one before and the last has all four topics."""
+    topics = [f"fleet/{n}" for n in range(4)]
+    answers = await asyncio.gather(
+        *(
+            session.client.workspace_execute_command_async(
+                types.ExecuteCommandParams(
+                    command="zaws.allowPolicyTopics",
+                    arguments=[{"policyName": policy, "publish": [topic], "policyVersion": "1"}],
+                )
+            )
+            for topic in topics
+        )
+    )
+    document = json.loads(boto("iot").get_policy(policyName=policy)["policyDocument"])
+    resources = [r for s in document["Statement"] for r in s["Resource"]]
+    assert [t for t in topics if f"arn:aws:iot:*:*:topic/{t}" not in resources] == []
+    assert sorted(a["versionId"] for a in answers) == ["2", "3", "4", "5"]
+    assert sorted(a["basedOn"] for a in answers) == ["1", "2", "3", "4"]
+
+
+async def test_the_command_never_runs_twice_at_once(
+    aws: AwsSettings, policy: str, boto: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first fix is held inside the operation until a second one starts (or 2 s pass, which
+    is what one at a time looks like): a second run inside at the same time would read the same
+    version as the first and lose its statements."""
+    from zaws.lsp.policy_fixes import allow_policy_topics
+    from zaws.lsp.server import build_server
+    from zaws.operations import policy_versions
+
+    real = policy_versions.add_policy_statements
+    inside: list[str] = []
+    overlapped: list[list[str]] = []
+    second_started = threading.Event()
+
+    def held(name: str, statements: Any, *, aws: AwsSettings, seen_version: Any) -> Any:
+        topic = statements[0]["Resource"][0]
+        if inside:
+            overlapped.append([*inside, topic])
+            second_started.set()
+        inside.append(topic)
+        try:
+            if len(inside) == 1 and not second_started.is_set() and "first" in topic:
+                second_started.wait(timeout=2)
+            return real(name, statements, aws=local, seen_version=seen_version)
+        finally:
+            inside.remove(topic)
+
+    local = aws
+    monkeypatch.setattr(policy_versions, "add_policy_statements", held)
+    server = build_server()
+    first = asyncio.ensure_future(
+        allow_policy_topics(server, {"policyName": policy, "publish": ["first"]})
+    )
+    second = asyncio.ensure_future(
+        allow_policy_topics(server, {"policyName": policy, "publish": ["second"]})
+    )
+    answers = await asyncio.gather(first, second)
+    assert overlapped == []
+    assert [a["versionId"] for a in answers] == ["2", "3"]
+    document = json.loads(boto("iot").get_policy(policyName=policy)["policyDocument"])
+    resources = [r for s in document["Statement"] for r in s["Resource"]]
+    assert {"arn:aws:iot:*:*:topic/first", "arn:aws:iot:*:*:topic/second"} <= set(resources)

@@ -7,11 +7,17 @@ The server owns that command (it is in executeCommandProvider, so VS Code regist
 `workspace/executeCommand`); running it adds the statements to the policy off the event loop
 (operations/policy_versions: CreatePolicyVersion, at most 5 versions), then fetches the project's
 remote facts again, so the warning goes once AWS has the new default version.
+
+The command runs one at a time per server: each run reads the policy's default version, adds to
+it and makes the next one, so two quick fixes run together would both start from version N and
+the second new version would lack the first's statements. The fix names the default version its
+diagnostic saw (`policyVersion`); the operation merges into the current one when it changed since.
 """
 
 from __future__ import annotations
 
 import asyncio
+import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -29,6 +35,9 @@ if TYPE_CHECKING:
 ALLOW_POLICY_TOPICS = "zaws.allowPolicyTopics"
 KINDS = ("publish", "subscribe", "receive")
 WORDS = {"publish": "publishing to", "subscribe": "subscribing to", "receive": "receiving"}
+_one_at_a_time: weakref.WeakKeyDictionary[LanguageServer, asyncio.Lock] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def register(server: ZawsLanguageServer) -> None:
@@ -79,10 +88,16 @@ async def allow_policy_topics(ls: LanguageServer, *arguments: Any) -> dict[str, 
         subscribe=[f"{TOPICFILTER}/{t}" for t in spec["subscribe"]],
     )
     aws = server.settings.aws()
+    lock = _one_at_a_time.setdefault(server, asyncio.Lock())
     try:
-        added = await asyncio.to_thread(
-            add_policy_statements, spec["policyName"], statements, aws=aws
-        )
+        async with lock:  # the next run reads the version this one makes
+            added = await asyncio.to_thread(
+                add_policy_statements,
+                spec["policyName"],
+                statements,
+                aws=aws,
+                seen_version=spec.get("policyVersion"),
+            )
     except ZawsError as err:
         raise as_jsonrpc(err) from None
     project = spec.get("projectUri")
@@ -97,6 +112,10 @@ def _spec(arguments: tuple[Any, ...]) -> dict[str, Any]:
     if not isinstance(spec, dict) or not isinstance(spec.get("policyName"), str):
         raise JsonRpcInvalidParams.of(
             ValueError(f"{ALLOW_POLICY_TOPICS} takes one object with policyName and the topics")
+        )
+    if not isinstance(spec.get("policyVersion", ""), str):
+        raise JsonRpcInvalidParams.of(
+            ValueError(f"{ALLOW_POLICY_TOPICS}: policyVersion must be a version id")
         )
     for kind in KINDS:
         topics = spec.setdefault(kind, [])
