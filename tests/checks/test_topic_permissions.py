@@ -113,3 +113,30 @@ def test_findings_sit_on_policy_name_with_the_fix_as_data() -> None:
     assert text[finding.start : finding.end] == '"zerynth-devices"'
     assert finding.data is not None and finding.data["publish"] == ["dev/sample"]
     assert topic_findings(root, [publish("dev/sample")], []) == []  # no policy fetched
+
+
+def test_the_fix_names_the_policy_version_its_diagnostic_saw() -> None:
+    root = parse(json.dumps({"policy_name": "zerynth-devices", "thingname": "dev_0"}))
+    assert isinstance(root, ObjectNode)
+    seen = policy(device_policy_document(()))  # version "1"
+    [finding] = topic_findings(root, [publish("dev/sample")], [seen])
+    assert finding.data is not None and finding.data["policyVersion"] == "1"
+
+
+def test_a_client_id_other_than_the_thing_name_gets_no_thing_variables() -> None:
+    """AWS fills in ${iot:Connection.Thing.ThingName} only when the client id is the name of the
+    thing: the device policy's own topics are refused, said why, and offered no fix in terms of
+    the variable (it would not help); a topic of no thing still gets its fix."""
+    text = {"policy_name": "zerynth-devices", "thingname": "dev_0", "mqttid": "sensor-7"}
+    root = parse(json.dumps(text))
+    assert isinstance(root, ObjectNode)
+    uses = [publish(f"{THING}/samples", 3), publish("dev/sample", 4)]
+    own, other = topic_findings(root, uses, [zaws_policy()])
+    assert own.message == (
+        "main.py publishes to dev_0/samples (line 3): policy zerynth-devices does not allow it "
+        "for client id 'sensor-7'; AWS IoT fills in ${iot:Connection.Thing.ThingName} only when "
+        "the client id is the thing's name, so set mqttid to 'dev_0'"
+    )
+    assert own.data is None
+    assert other.data is not None and other.data["publish"] == ["dev/sample"]
+    assert refusals([publish(f"{THING}/samples")], [zaws_policy()], "dev_0", "dev_0") == []

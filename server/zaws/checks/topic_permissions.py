@@ -8,6 +8,12 @@ of a connection); this module decides each request main.py would make for the ac
 reports a warning on `policy_name` per refused topic. A refusal no Deny causes carries the
 permissions that would fix it (`fix`), which the language server's code action adds to the policy:
 the thing's name as `${iot:Connection.Thing.ThingName}`, so the fix holds for every thing.
+
+AWS fills in the `iot:Connection.Thing.*` variables only when the client id is the name of a thing
+attached to the certificate, so the thing is given to the evaluator only when thing.conf.json's
+mqttid is its thingname. Otherwise a topic built from the thing's name is refused wherever the
+policy names it with the variable, the warning says why, and no fix is offered: more statements in
+terms of the variable would not help, an mqttid equal to the thing's name would.
 """
 
 from __future__ import annotations
@@ -39,6 +45,7 @@ class Refusal:
     refused: tuple[str, ...]  # of "publish", "subscribe", "receive"
     policies: tuple[str, ...]
     denied_by: str | None = None  # a Deny statement's label: no Allow added can fix it
+    other_client_id: str | None = None  # the client id, when not the thing's name (no variables)
 
 
 def refusals(
@@ -62,7 +69,9 @@ def refusals(
         return []  # AWS stores only valid documents; a foreign one is not ours to judge
     _, _, _, region, account, *_ = (policies[0].arn.split(":") + [""] * 6)[:6]
     arns = IotArns(region or "us-east-1", account or "123456789012")
-    auth = Authorizer(compiled, ConnectionContext(client_id, ThingInfo(thing)))
+    named = client_id == thing  # else AWS fills in no iot:Connection.Thing.* variable
+    auth = Authorizer(compiled, ConnectionContext(client_id, ThingInfo(thing) if named else None))
+    other = None if named else client_id
     found = []
     for use in uses:
         topic = use.topic_for(thing)
@@ -76,7 +85,7 @@ def refusals(
         if refused:
             deny = next((d for d in decisions.values() if d.explicit_deny), None)
             label = deny.statement.label() if deny and deny.statement else None
-            found.append(Refusal(use, refused, tuple(p.name for p in policies), label))
+            found.append(Refusal(use, refused, tuple(p.name for p in policies), label, other))
     return found
 
 
@@ -89,6 +98,12 @@ def message(refusal: Refusal, thing: str) -> str:
     head = f"{who} {verb} {use.shown(thing)} (line {use.line})"
     if refusal.denied_by is not None:
         return f"{head}: {refusal.denied_by} denies it; AWS IoT would refuse it whatever allows it"
+    if _without_thing_variables(refusal):
+        return (
+            f"{head}: {policy} {_not(refusal)} allow it for client id {refusal.other_client_id!r}; "
+            f"AWS IoT fills in {THING_VARIABLE} only when the client id is the thing's name, so "
+            f"set mqttid to {thing!r}"
+        )
     if use.action == "publish":
         return f"{head}: {policy} {_not(refusal)} allow it; AWS IoT would disconnect the device"
     if refusal.refused == ("receive",):
@@ -102,13 +117,19 @@ def message(refusal: Refusal, thing: str) -> str:
     )
 
 
+def _without_thing_variables(refusal: Refusal) -> bool:
+    """A topic built from the thing's name, for a client id that is not the thing's name."""
+    return refusal.other_client_id is not None and THING in refusal.use.topic
+
+
 def _not(refusal: Refusal) -> str:
     return "does not" if len(refusal.policies) == 1 else "do not"
 
 
 def fix(refusal: Refusal, policy_name: str) -> dict[str, Any] | None:
-    """The permissions to add to `policy_name` (the code action's argument); None for a Deny."""
-    if refusal.denied_by is not None:
+    """The permissions to add to `policy_name` (the code action's argument); None for a Deny
+    or for a topic of the thing's name whose client id is not that name."""
+    if refusal.denied_by is not None or _without_thing_variables(refusal):
         return None
     topic = refusal.use.topic.replace(THING, THING_VARIABLE).replace(JOB, "*")
     receive = "/".join("*" if level in {"+", "#"} else level for level in topic.split("/"))
@@ -131,8 +152,12 @@ def topic_findings(
     client = _string_member(root, "mqttid")
     thing_name = thing.node.value
     client_id = client.node.value if client is not None else thing_name
+    seen = next((p.version for p in policies if p.name == policy.node.value), None)
     findings = []
     for refusal in refusals(uses, policies, thing_name, client_id):
+        data = fix(refusal, policy.node.value)
+        if data is not None and seen is not None:
+            data["policyVersion"] = seen  # the version the quick fix adds to, as it was seen
         findings.append(
             Finding(
                 policy.node.start,
@@ -140,7 +165,7 @@ def topic_findings(
                 Severity.WARNING,
                 CODE,
                 message(refusal, thing_name),
-                fix(refusal, policy.node.value),
+                data,
             )
         )
     return findings
