@@ -17,12 +17,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 
+from tests.support.registration_controls import clear_control, set_control
 from zaws.aws.settings import AwsSettings
-from zaws.emulator.registration_controls import (
-    CONTROLS_BUCKET,
-    FAIL_AFTER_LINES,
-    HOLD_AFTER_LINES,
-)
+from zaws.emulator.registration_controls import FAIL_AFTER_LINES, HOLD_AFTER_LINES
 from zaws.operations.bulk_resources import role_policy
 from zaws.operations.fota_setup import trust_policy
 
@@ -200,17 +197,6 @@ def test_a_role_that_cannot_read_the_file_fails_the_task(account: dict[str, Any]
     assert bad.value.response["Error"]["Code"] == "InvalidRequestException"
 
 
-def set_control(s3: Any, control: str, lines: int) -> None:
-    """A test's control of the emulator's tasks (`registration_controls.py`), set with boto3."""
-    if control_bucket_missing(s3):
-        s3.create_bucket(Bucket=CONTROLS_BUCKET)
-    s3.put_object(Bucket=CONTROLS_BUCKET, Key=control, Body=str(lines).encode())
-
-
-def control_bucket_missing(s3: Any) -> bool:
-    return CONTROLS_BUCKET not in {b["Name"] for b in s3.list_buckets()["Buckets"]}
-
-
 def test_a_task_that_fails_part_way_has_reported_the_lines_it_did(
     account: dict[str, Any],
 ) -> None:
@@ -251,5 +237,5 @@ def test_one_task_per_account_whatever_the_region(account: dict[str, Any], boto:
     assert "one bulk registration task" in refused.value.response["Error"]["Message"]
     held = account["iot"].describe_thing_registration_task(taskId=first)
     assert (held["status"], held["successCount"]) == ("InProgress", 0)
-    account["s3"].delete_object(Bucket=CONTROLS_BUCKET, Key=HOLD_AFTER_LINES)
+    clear_control(account["s3"], HOLD_AFTER_LINES)
     assert wait_until_ended(account["iot"], first)[-1]["status"] == "Completed"
