@@ -1,7 +1,9 @@
 """add-things --bulk: the batch registered by one StartThingRegistrationTask (keys made here or
 the devices' CSRs), the project written as per-call add-things writes it; the bucket made when
 none is named (and said); Ctrl-C leaves the task running and the same command picks it up; a
-killed run finds its task again; a line the task could not register is retried by the rerun."""
+killed run finds its task again; a line the task could not register is retried by the rerun;
+the things of a task that failed or was stopped part-way are recorded; Ctrl-C before the start
+starts no task."""
 
 from __future__ import annotations
 
@@ -15,10 +17,18 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from tests.operations.test_add_things_device_csrs import write_csr
 from tests.support.cli_process import run_cli
-from tests.support.project_invariants import assert_complete, local_records, remote_state
+from tests.support.project_invariants import (
+    assert_complete,
+    assert_nothing_lost,
+    local_records,
+    remote_state,
+)
+from tests.support.registration_controls import clear_control, set_control
 from zaws.aws.settings import AwsSettings
+from zaws.emulator.registration_controls import FAIL_AFTER_LINES, HOLD_AFTER_LINES
 from zaws.errors import Busy, InvalidInput, NotFound, OperationCancelled, RemoteFailure
 from zaws.operations.add_things import add_things
+from zaws.operations.fota_setup import trust_policy
 from zaws.operations.progress import Cancellation, ProgressReport
 from zaws.operations.thing_ownership import OWNER_ATTRIBUTE
 
@@ -108,13 +118,14 @@ def test_ctrl_c_leaves_the_task_running_and_the_same_command_picks_it_up(
 def test_another_task_running_in_the_account_is_busy(
     project: Path, aws: AwsSettings, boto: Any, tmp_path: Path
 ) -> None:
-    """AWS runs one bulk registration task per account: a colleague's long one keeps ours out."""
+    """AWS runs one bulk registration task per account: a colleague's keeps ours out."""
     add_things(project, aws=aws, base_name="b", count=1, bulk=True)  # the bucket and role exist
     csr = json.loads(
         boto("s3").get_object(Bucket=DEFAULT_BUCKET, Key=_input_keys(boto)[0])["Body"].read()
     )["CSR"]
-    lines = "".join(json.dumps({"ThingName": f"c_{i}", "CSR": csr}) + "\n" for i in range(20000))
-    boto("s3").put_object(Bucket=DEFAULT_BUCKET, Key="colleague.json", Body=lines.encode())
+    line = json.dumps({"ThingName": "c_0", "CSR": csr}) + "\n"
+    boto("s3").put_object(Bucket=DEFAULT_BUCKET, Key="colleague.json", Body=line.encode())
+    set_control(boto("s3"), HOLD_AFTER_LINES, 0)  # theirs runs until the test stops it
     iot = boto("iot")
     role = boto("iam").get_role(RoleName="zaws-bulk-registration")["Role"]["Arn"]
     theirs = iot.start_thing_registration_task(
@@ -170,6 +181,99 @@ def test_a_line_the_task_could_not_register_is_retried_by_the_rerun(
     iot.delete_thing(thingName="b_2")
     rerun = add_things(project, aws=aws, base_name="b", count=5, bulk=True)
     assert rerun.resumed and len(tasks(iot)) == 2
+    assert_complete(project, iot, [f"b_{i}" for i in range(5)], policy)
+
+
+def test_a_task_that_failed_part_way_has_its_things_recorded_and_the_rerun_does_the_rest(
+    project: Path, aws: AwsSettings, boto: Any, policy: str
+) -> None:
+    """The lines a failed task did (thing, ACTIVE certificate, policy) are in its reports: each
+    is recorded, so the rerun's task makes no second certificate for it."""
+    iot, s3 = boto("iot"), boto("s3")
+    set_control(s3, FAIL_AFTER_LINES, 3)  # AWS could not finish the task after three lines
+    with pytest.raises(RemoteFailure, match="failed") as failed:
+        add_things(project, aws=aws, base_name="b", count=5, bulk=True)
+    assert sorted(local_records(project)) == ["b_0", "b_1", "b_2"]
+    assert "(2 of 5 things not registered)" in failed.value.message
+    assert_nothing_lost(project, iot)
+    clear_control(s3, FAIL_AFTER_LINES)
+    rerun = add_things(project, aws=aws, base_name="b", count=5, bulk=True)
+    assert rerun.resumed and len(tasks(iot)) == 2
+    assert_complete(project, iot, [f"b_{i}" for i in range(5)], policy)  # one certificate each
+
+
+def test_a_task_stopped_by_someone_has_its_things_recorded(
+    project: Path, aws: AwsSettings, boto: Any, policy: str
+) -> None:
+    iot, s3 = boto("iot"), boto("s3")
+    set_control(s3, HOLD_AFTER_LINES, 2)
+
+    def stop_it_at_two(report: ProgressReport) -> None:
+        held = report.message.startswith("task ") and "InProgress" in report.message
+        if held and report.done == 2:  # the task holds there until it is stopped
+            iot.stop_thing_registration_task(taskId=tasks(iot)[0])
+
+    with pytest.raises(RemoteFailure, match=r"3 of 5 things were not registered: .*stopped"):
+        add_things(project, aws=aws, base_name="b", count=5, bulk=True, progress=stop_it_at_two)
+    assert sorted(local_records(project)) == ["b_0", "b_1"]
+    clear_control(s3, HOLD_AFTER_LINES)
+    add_things(project, aws=aws, base_name="b", count=5, bulk=True)
+    assert_complete(project, iot, [f"b_{i}" for i in range(5)], policy)
+
+
+def test_ctrl_c_while_the_new_role_propagates_starts_no_task(
+    project: Path,
+    aws: AwsSettings,
+    boto: Any,
+    policy: str,
+    emulator_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Against AWS a role just made cannot be assumed for seconds: the start is retried, and
+    Ctrl-C during those retries stops there, the keys and the input file kept."""
+    for name, value in (("AWS_ACCESS_KEY_ID", "testing"), ("AWS_SECRET_ACCESS_KEY", "testing")):
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(project / "no-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(project / "no-credentials"))
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    real_mode = AwsSettings(region="us-east-1", endpoint_url=emulator_url, limit_rates=False)
+    iam, iot = boto("iam"), boto("iot")
+    cancel = Cancellation()
+    not_yet = {  # AWS IoT cannot assume it (yet)
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "ec2.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+            }
+        ],
+    }
+
+    def ctrl_c_before_the_start(report: ProgressReport) -> None:
+        if report.message == "made 5 of 5 requests":
+            iam.update_assume_role_policy(
+                RoleName="zaws-bulk-registration", PolicyDocument=json.dumps(not_yet)
+            )
+            cancel.cancel()
+
+    with pytest.raises(OperationCancelled) as stopped:
+        add_things(
+            project,
+            aws=real_mode,
+            base_name="b",
+            count=5,
+            bulk=True,
+            progress=ctrl_c_before_the_start,
+            cancel=cancel,
+        )
+    assert "start the task with: zaws add-things" in (stopped.value.hint or "")
+    assert tasks(iot) == []  # not started
+    iam.update_assume_role_policy(
+        RoleName="zaws-bulk-registration", PolicyDocument=json.dumps(trust_policy())
+    )
+    finished = add_things(project, aws=aws, base_name="b", count=5, bulk=True)
+    assert finished.resumed and tasks(iot) == [finished.bulk_task_id]
     assert_complete(project, iot, [f"b_{i}" for i in range(5)], policy)
 
 

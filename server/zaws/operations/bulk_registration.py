@@ -6,7 +6,8 @@ to the S3 bucket (`bulk_resources.py`: the user's, or one zaws makes, and the ro
 with); journal the attempt, start the task with a provisioning template that creates the thing
 (marked as the project's), the certificate from the CSR (ACTIVE: its key is on disk already) and
 the policy attachment; journal the task id; poll the task, reporting progress; read the results
-and errors from the task's reports and record each registered thing as per-call add-things does.
+and errors from the task's reports, however it ended, and record each registered thing as
+per-call add-things does (`bulk_reports.py`).
 
 The attempt lives in `.zaws/add-things/bulk-task.json`: after a crash the same command picks the
 task up again (by its id, or, if the answer to the start was lost, by its input file among the
@@ -19,8 +20,6 @@ from __future__ import annotations
 
 import json
 import threading
-import urllib.request
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,19 +30,18 @@ from botocore.exceptions import BotoCoreError, ClientError
 from zaws.aws.clients import AwsClients
 from zaws.aws.errors import aws_errors, error_code, translate
 from zaws.errors import Busy, OperationCancelled, RemoteFailure
+from zaws.operations.bulk_reports import FILE_WORKERS, record_results, recorded
 from zaws.operations.bulk_resources import BulkResources, ensure_bulk_resources
 from zaws.operations.certificate_keys import csr_pem, key_pem, load_key, make_key
 from zaws.operations.progress import Cancellation, ProgressCallback, ProgressReport
 from zaws.operations.thing_ownership import owner_attributes
 from zaws.project import layout
 from zaws.project.add_things_journal import AddThingsJournal, AddThingsPlan
-from zaws.project.atomic_files import write_json, write_private, write_text
-from zaws.project.device_key import DeviceKey, write_device_key
+from zaws.project.atomic_files import write_json, write_private
 from zaws.project.thing_project import ThingProject
 
 ENDED = ("Completed", "Cancelled", "Failed")
 POLL_S = {True: 0.2, False: 2.0}  # local emulator, real AWS
-FILE_WORKERS = 32  # keys and records written at once (each an fsynced file: they overlap)
 ROLE_PROPAGATION_TRIES = 6  # a new IAM role takes seconds before AWS IoT can assume it
 
 
@@ -68,7 +66,7 @@ def run_bulk_registration(
     attempt = _read(attempt_path)
     resources = ensure_bulk_resources(clients, plan.bucket)
     if attempt is None or attempt.get("finished"):
-        todo = [n for n in plan.names if not _recorded(proj, n)]
+        todo = [n for n in plan.names if not recorded(proj, n)]
         if not todo:
             return BulkRun(str((attempt or {}).get("task_id", "")), resources.bucket, False)
         number = int((attempt or {}).get("number", 0)) + 1
@@ -84,25 +82,30 @@ def run_bulk_registration(
         write_json(attempt_path, attempt)  # before the start: a lost answer is found again
     task_id = attempt.get("task_id") or _find_task(clients, attempt["input_key"])
     if task_id is None:
-        task_id = _start(clients, plan, resources, attempt["input_key"], cancel)
+        not_started = (
+            "the keys and the input file are kept; start the task with: "
+            + resume_command(proj.root, plan)
+        )
+        task_id = _start(clients, plan, resources, attempt["input_key"], cancel, not_started)
         attempt["task_id"] = task_id
         write_json(attempt_path, attempt)
     names: list[str] = attempt["names"]
     hint = f"it keeps running in AWS; pick it up with: {resume_command(proj.root, plan)}"
     status = _wait(clients, task_id, len(names), plan, report, cancel, hint)
-    if status["status"] == "Failed":
-        attempt["finished"] = True
-        write_json(attempt_path, attempt)
-        raise RemoteFailure(
-            f"The bulk registration task {task_id} failed: {status.get('message', 'no reason')}",
-            "fix that, then run the same command again",
-        )
-    failures = _record_results(proj, journal, plan, clients, task_id, names)
+    # Whatever the end, the reports hold the lines done: each such thing is recorded before the
+    # attempt is finished, or the rerun's task would make it a second certificate.
+    failures = record_results(proj, journal, plan, clients, task_id, names)
     attempt["finished"] = True
     write_json(attempt_path, attempt)
+    missing = len([n for n in plan.names if not recorded(proj, n)])
+    if status["status"] == "Failed":
+        raise RemoteFailure(
+            f"The bulk registration task {task_id} failed: {status.get('message', 'no reason')} "
+            f"({missing} of {plan.count} things not registered)",
+            "fix that, then run the same command again to register them with a new task",
+        )
     if failures or status["status"] == "Cancelled":
         first = next(iter(failures.items()), ("", "the task was stopped"))
-        missing = len([n for n in plan.names if not _recorded(proj, n)])
         raise RemoteFailure(
             f"{missing} of {plan.count} things were not registered: "
             + (f"{first[0]}: {first[1]}" if first[0] else first[1]),
@@ -195,6 +198,7 @@ def _start(
     resources: BulkResources,
     input_key: str,
     cancel: Cancellation,
+    hint: str,
 ) -> str:
     tries = ROLE_PROPAGATION_TRIES if resources.role_created and not clients.settings.local else 1
     for attempt in range(tries):
@@ -215,7 +219,10 @@ def _start(
                     "same command again",
                 ) from None
             if attempt + 1 < tries and error_code(err) == "InvalidRequestException":
-                cancel.wait(2.0 * (attempt + 1))  # the new role is not yet assumable
+                if cancel.wait(2.0 * (attempt + 1)):  # the new role is not yet assumable
+                    raise OperationCancelled(
+                        "Stopped before the bulk registration task started", hint
+                    ) from None
                 continue
             raise translate(err, "starting the bulk registration task") from None
         except BotoCoreError as err:
@@ -274,80 +281,6 @@ def _wait(
                 f"({done} of {total} done)",
                 hint,
             )
-
-
-def _record_results(
-    proj: ThingProject,
-    journal: AddThingsJournal,
-    plan: AddThingsPlan,
-    clients: AwsClients,
-    task_id: str,
-    names: list[str],
-) -> dict[str, str]:
-    """Each registered thing recorded from the RESULTS report; {thing: why} from ERRORS."""
-    requests = plan.csr_requests()
-
-    def record(line: dict[str, Any]) -> None:
-        name = names[int(line["offset"])]
-        if _recorded(proj, name):
-            return
-        response = line["response"]
-        arns = response.get("ResourceArns") or response.get("resourceArns") or {}
-        staging = journal.staging(name)
-        if name in requests:
-            request = requests[name]
-            write_device_key(staging, DeviceKey(request.file, request.fingerprint))
-        write_text(staging / layout.CERTIFICATE, response["CertificatePem"])
-        proj.record_thing(name, arns["certificate"], staging)
-
-    with ThreadPoolExecutor(FILE_WORKERS, thread_name_prefix="bulk-records") as pool:
-        for lines in _report_files(clients, task_id, "RESULTS"):
-            list(pool.map(record, lines))
-    return {
-        names[int(line["offset"])]: str(line.get("errorMessage", "no reason given"))
-        for lines in _report_files(clients, task_id, "ERRORS")
-        for line in lines
-    }
-
-
-def _report_files(clients: AwsClients, task_id: str, kind: str) -> Iterator[list[dict[str, Any]]]:
-    """The report's lines, one file at a time (10,000 certificates are never in memory at once)."""
-    token = None
-    while True:
-        with aws_errors(f"listing the {kind.lower()} of task {task_id}"):
-            page = (
-                clients.iot.list_thing_registration_task_reports(
-                    taskId=task_id,
-                    reportType=kind,  # type: ignore[arg-type]
-                    nextToken=token,
-                )
-                if token
-                else clients.iot.list_thing_registration_task_reports(
-                    taskId=task_id,
-                    reportType=kind,  # type: ignore[arg-type]
-                )
-            )
-        for link in page.get("resourceLinks", []):
-            yield _download_lines(link)
-        token = page.get("nextToken")
-        if not token:
-            return
-
-
-def _download_lines(url: str) -> list[dict[str, Any]]:
-    try:
-        with urllib.request.urlopen(url, timeout=60) as answer:  # a presigned URL
-            text = answer.read().decode()
-    except OSError as err:
-        raise RemoteFailure(
-            f"Could not download a report of the bulk registration task: {err}",
-            "run the same command again to read the reports again",
-        ) from None
-    return [json.loads(line) for line in text.splitlines() if line.strip()]
-
-
-def _recorded(proj: ThingProject, name: str) -> bool:
-    return (proj.resources_dir / name / layout.THING_CONF).is_file()
 
 
 def _read(path: Path) -> dict[str, Any] | None:
