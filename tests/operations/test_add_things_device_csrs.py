@@ -18,6 +18,7 @@ from cryptography.x509.oid import NameOID
 
 from tests.support.cli_process import run_cli
 from tests.support.project_invariants import assert_complete, remote_state
+from tests.support.unusual_csrs import sha1_signed_csr, unknown_curve_csr
 from zaws.aws.settings import AwsSettings
 from zaws.checks.local import run_local_checks
 from zaws.errors import InvalidInput
@@ -137,6 +138,18 @@ def test_bad_weak_and_used_csrs_are_refused_before_anything_is_made(
     with pytest.raises(InvalidInput, match="secp256k1"):
         add_things(project, aws=aws, base_name="se", csr_dir=folder)
     (folder / "k1.pem").unlink()
+
+    (folder / "old.der").write_bytes(sha1_signed_csr(ec.generate_private_key(ec.SECP256R1())))
+    with pytest.raises(InvalidInput, match=r"old\.der is signed with SHA1: .*SHA-256") as sha1:
+        add_things(project, aws=aws, base_name="se", csr_dir=folder)
+    assert "SHA-384 or SHA-512" in sha1.value.message and sha1.value.hint
+    (folder / "old.der").unlink()
+
+    (folder / "sm2.der").write_bytes(unknown_curve_csr())
+    with pytest.raises(InvalidInput, match=r"The key of sm2\.der is of a kind") as sm2:
+        add_things(project, aws=aws, base_name="se", csr_dir=folder)
+    assert "NIST P-256, P-384 or P-521" in sm2.value.message and sm2.value.hint
+    (folder / "sm2.der").unlink()
 
     (folder / "again.pem").write_bytes((folder / "good.pem").read_bytes())
     with pytest.raises(InvalidInput, match="same key"):

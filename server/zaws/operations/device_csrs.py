@@ -2,11 +2,13 @@
 
 A secure element (Zerynth's ATECC508A example) makes its key inside the chip and hands out only
 a CSR: the private key never exists anywhere else. Every file of the folder (hidden ones left
-out) must be such a CSR, PEM or DER, whose signature verifies and whose key AWS IoT certifies
-(RSA of at least 2048 bits, or EC on NIST P-256, P-384 or P-521); the files become things in
-file-name order. A CSR whose key is already a thing's key in the project, or two files with the
-same key, are refused: all of it before anything is created. The key's fingerprint (SHA-256 of
-its SubjectPublicKeyInfo, `certificate_keys.public_key_fingerprint`) identifies it from then on.
+out) must be such a CSR, PEM or DER, whose signature verifies, signed with SHA-256, SHA-384 or
+SHA-512, and whose key AWS IoT certifies (RSA of at least 2048 bits, or EC on NIST P-256, P-384
+or P-521); any other (SHA-1, an unknown curve or key type) is refused naming the file and what
+AWS IoT accepts. The files become things in file-name order. A CSR whose key is already a
+thing's key in the project, or two files with the same key, are refused: all of it before
+anything is created. The key's fingerprint (SHA-256 of its SubjectPublicKeyInfo,
+`certificate_keys.public_key_fingerprint`) identifies it from then on.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
@@ -24,6 +27,7 @@ from zaws.project.thing_project import ThingProject
 
 MIN_RSA_BITS = 2048
 CURVES = ("secp256r1", "secp384r1", "secp521r1")
+SIGNATURE_HASHES = ("SHA256", "SHA384", "SHA512")  # SHA256WITHRSA ... ECDSA-WITH-SHA512
 MAX_CSR_BYTES = 64 * 1024
 
 
@@ -73,21 +77,46 @@ def read_csr(path: Path) -> DeviceCsr:
             if data.lstrip().startswith(b"-----")
             else x509.load_der_x509_csr(data)
         )
-        public_key = csr.public_key()
-        signed = csr.is_signature_valid
     except (ValueError, TypeError) as err:
         raise InvalidInput(
             f"{path.name} is not a certificate signing request ({err})",
             f"remove it from the folder, or replace it with a {what}",
         ) from None
+    try:
+        public_key = csr.public_key()
+    except UnsupportedAlgorithm as err:  # e.g. an EC key on a curve OpenSSL does not know
+        raise InvalidInput(
+            f"The key of {path.name} is of a kind AWS IoT does not certify ({err}): it certifies "
+            f"RSA keys of at least {MIN_RSA_BITS} bits and EC keys on NIST P-256, P-384 or P-521",
+            "make the device's key EC P-256 or RSA-2048",
+        ) from None
+    _check_strength(path.name, public_key)
+    _check_signature_hash(path.name, csr)
+    try:
+        signed = csr.is_signature_valid
+    except UnsupportedAlgorithm:
+        signed = False
     if not signed:
         raise InvalidInput(
             f"The signature of {path.name} does not verify: it was not made with its own key",
             "make the request again on the device",
         )
-    _check_strength(path.name, public_key)
     pem = csr.public_bytes(serialization.Encoding.PEM).decode()
     return DeviceCsr(path.name, pem, public_key_fingerprint(public_key))
+
+
+def _check_signature_hash(name: str, csr: x509.CertificateSigningRequest) -> None:
+    try:
+        algorithm = csr.signature_hash_algorithm
+        hash_name = algorithm.name.upper() if algorithm is not None else "no hash"
+    except UnsupportedAlgorithm:  # a signature algorithm cryptography does not know (MD2, ...)
+        hash_name = f"the signature algorithm {csr.signature_algorithm_oid.dotted_string}"
+    if hash_name not in SIGNATURE_HASHES:
+        raise InvalidInput(
+            f"{name} is signed with {hash_name}: AWS IoT accepts certificate signing requests "
+            "signed with SHA-256, SHA-384 or SHA-512",
+            "make the request again on the device, signed with SHA-256",
+        )
 
 
 def _check_strength(name: str, public_key: object) -> None:
