@@ -5,7 +5,7 @@
  * view's filter, Pause and Clear, and its messages kept while the panel is closed; Start FOTA
  * Update for the project, the job row showing 3 succeeded and the job completed within 30 s as the
  * devices move their executions; Stop Simulated Devices; a device run with fail-md5 whose execution
- * row shows FAILED with its reason; the Messages view at over 100 messages a second (5 devices, a
+ * row shows FAILED with its reason; the Messages view at over 100 messages a second (8 devices, a
  * sample every 10 ms asked), measured and printed; Subscribe to Topic as you while a device runs (it stays
  * connected), Unsubscribe; Check Device Connection with its report. At the end the project goes
  * (its folder deleted) and blink is expanded again, as the steps after these expect.
@@ -22,7 +22,7 @@ const PROJECT = 'devices';
 const BASE = 'dev';
 const THINGS = [0, 1, 2].map((i) => `${BASE}_${i}`);
 const FOTA_DONE_WITHIN_MS = 30_000;
-/** 5 devices, a sample every 10 ms asked: as many as they publish, over 100 a second. */
+/** 8 devices, a sample every 10 ms asked: as many as they publish, over 100 a second. */
 const FLOOD_INTERVAL_S = 0.01;
 const FLOOD_WATCH_MS = 5000;
 
@@ -266,15 +266,15 @@ export function devicesSteps(wb: Workbench, ctx: DevicesContext): Step[] {
       },
     },
     {
-      name: 'the Messages view at over 100 messages a second (5 devices, a sample every 10 ms asked) stays responsive: measured',
+      name: 'the Messages view at over 100 messages a second (8 devices, a sample every 10 ms asked) stays responsive: measured',
       async run() {
         // A device publishes some 20 samples a second here (each QoS 0 publish waits for the broker's
-        // round trip): 2 more things make the 5 devices of the flood.
-        await addThings(2, '');
+        // round trip): 5 more things make the 8 devices of the flood.
+        await addThings(5, '');
         await deviceSettings({ sampleInterval: String(FLOOD_INTERVAL_S), fotaResult: 'succeed' });
         await wb.clearNotifications();
         await wb.contextMenu(projectRow(), 'Simulate All Things');
-        await wb.waitNotification(/^5 things run as simulated devices: a sample every 0\.01 s/);
+        await wb.waitNotification(/^8 things run as simulated devices: a sample every 0\.01 s/);
         await panel.ready();
         await panel.button('Clear').click();
         // Flowing: rows arrive.
@@ -291,7 +291,7 @@ export function devicesSteps(wb: Workbench, ctx: DevicesContext): Step[] {
         await panel.button('Resume').click();
         await panel.frame.locator('#status:not(.paused)').waitFor();
         const status = (await panel.status.textContent()) ?? '';
-        console.log(`  Messages view at ${flood.rowsPerSecond} messages/s shown (${FLOOD_WATCH_MS / 1000} s, 5 simulated devices, a sample every ${FLOOD_INTERVAL_S * 1000} ms): ` +
+        console.log(`  Messages view at ${flood.rowsPerSecond} messages/s shown (${FLOOD_WATCH_MS / 1000} s, 8 simulated devices, a sample every ${FLOOD_INTERVAL_S * 1000} ms): ` +
           `longest frame ${flood.webviewLongestFrameMs} ms in the view (p95 ${flood.webviewP95FrameMs} ms), ${flood.workbenchLongestFrameMs} ms in the workbench (p95 ${flood.workbenchP95FrameMs} ms); ` +
           `filter shown in ${filterMs.join(', ')} ms; Pause shown in ${pauseMs} ms; status: ${status}`);
         expect(flood.rowsPerSecond >= 100, `messages reach the view at ${flood.rowsPerSecond}/s`);
@@ -299,7 +299,7 @@ export function devicesSteps(wb: Workbench, ctx: DevicesContext): Step[] {
         expect(flood.webviewP95FrameMs < 100 && flood.workbenchP95FrameMs < 100, `frames stay short (p95 ${flood.webviewP95FrameMs} ms in the view, ${flood.workbenchP95FrameMs} ms in the workbench)`);
         await wb.clearNotifications();
         await wb.contextMenu(projectRow(), 'Stop Simulated Devices');
-        await wb.waitNotification(/^Stopped 5 simulated devices/);
+        await wb.waitNotification(/^Stopped 8 simulated devices/);
         for (const name of THINGS) await running(name).waitFor({ state: 'detached' });
         await deviceSettings({ sampleInterval: '5', fotaResult: 'succeed' });
       },
