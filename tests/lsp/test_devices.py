@@ -1,6 +1,7 @@
 """Simulated devices and topic subscriptions through a real LSP client, against the emulator:
 devices report as zaws/deviceEvent, the user's subscription gets their samples as zaws/message,
-the device check answers its steps, and every device disconnects cleanly when the server exits."""
+the device check answers its steps, and every device disconnects cleanly when the server exits,
+one still booting (waiting for a Jobs answer) too."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pygls.exceptions import JsonRpcException
 
 from tests.lsp.conftest import Session, start_session, stop_session
 from tests.protocol.contract import assert_notification_matches, assert_result_matches
+from tests.support.policy_denials import deny_receiving_jobs_answers
 from tests.support.presence_watch import PresenceWatch
 from zaws.aws.settings import AwsSettings
 from zaws.operations.add_things import add_things
@@ -151,3 +153,23 @@ async def test_the_devices_disconnect_cleanly_when_the_server_exits(
         presence.close()
     for client_id, disconnected in gone.items():
         assert disconnected["clientInitiatedDisconnect"] is True, (client_id, disconnected)
+
+
+async def test_a_device_still_booting_when_the_server_exits_disconnects_cleanly(
+    aws: AwsSettings, zaws_home: Path, project: Path, project_uri: str, boto: Any
+) -> None:
+    add_things(project, aws=aws, base_name="board", count=1)
+    deny_receiving_jobs_answers(boto("iot"), "board_0")
+    jobs_get = "$aws/things/board_0/jobs/get"
+    presence = PresenceWatch(project, aws)
+    try:
+        session = await start_session(zaws_home)
+        await request(session, "zaws/subscribe", {"projectUri": project_uri, "filters": [jobs_get]})
+        await request(session, "zaws/startDevices", {"projectUri": project_uri})
+        # On boot it asked for its jobs; the answer, which it may not receive, never comes.
+        await session.notified(MESSAGE, lambda p: p["topic"] == jobs_get)
+        await stop_session(session)  # shutdown, exit: while it waits
+        gone = presence.disconnected(["board_0"])["board_0"]
+    finally:
+        presence.close()
+    assert gone["clientInitiatedDisconnect"] is True, gone

@@ -5,7 +5,6 @@ waits for an answer stops at once, and its stop answers only once it has."""
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +14,7 @@ import pytest
 
 from tests.rpc.notifying_client import NotifyingClient
 from tests.rpc.raw import RawServer
+from tests.support.policy_denials import deny_receiving_jobs_answers
 from tests.support.presence_watch import PresenceWatch
 from zaws.aws.settings import AwsSettings
 from zaws.operations.add_things import add_things
@@ -107,7 +107,7 @@ def test_a_device_waiting_for_a_jobs_answer_stops_at_once_and_cleanly(
     rpc: NotifyingClient, project: Path, aws: AwsSettings, boto: Any
 ) -> None:
     add_things(project, aws=aws, base_name="board", count=1)
-    _deny_receiving_jobs_answers(boto("iot"), "board_0")
+    deny_receiving_jobs_answers(boto("iot"), "board_0")
     uri = uri_from_path(project)
     requests = rpc.result("zaws/subscribe", {"projectUri": uri, "filters": [JOBS_GET]})
     presence = PresenceWatch(project, aws)
@@ -129,18 +129,3 @@ def test_a_device_waiting_for_a_jobs_answer_stops_at_once_and_cleanly(
 
 
 JOBS_GET = "$aws/things/board_0/jobs/get"
-
-
-def _deny_receiving_jobs_answers(iot: Any, thing: str) -> None:
-    """The thing's policy, with iot:Receive denied on its Jobs topics: no answer reaches it."""
-    document = json.loads(iot.get_policy(policyName="device-policy")["policyDocument"])
-    document["Statement"].append(
-        {
-            "Effect": "Deny",
-            "Action": "iot:Receive",
-            "Resource": f"arn:aws:iot:*:*:topic/$aws/things/{thing}/jobs/*",
-        }
-    )
-    iot.create_policy_version(
-        policyName="device-policy", policyDocument=json.dumps(document), setAsDefault=True
-    )
