@@ -31,6 +31,7 @@ InProgress goes on from the line it had reached when it is next described.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -257,11 +258,9 @@ def _run(backend: Any, task: RegistrationTask) -> None:
             task.status = "Cancelled" if task.status == "Cancelling" else "Completed"
             task.modified = datetime.now(UTC)
     except Exception as err:  # the task fails; the emulator serves on
-        try:
-            with moto_lock():  # as on AWS, the reports hold the lines it did
-                _write_reports(task, final=True)
-        finally:
-            _fail(task, f"The task failed: {err}")
+        with contextlib.suppress(Exception), moto_lock():  # the reports hold the lines it did
+            _write_reports(task, final=True)
+        _fail(task, f"The task failed: {err}")
 
 
 def _input_lines(task: RegistrationTask) -> list[str] | None:
