@@ -1,13 +1,122 @@
-"""The firmware download refuses what a device would: no plain HTTP, anywhere."""
+"""The firmware download refuses what a device would: no plain HTTP, anywhere; and a device's stop
+ends it between two reads (a stopped device does not finish a firmware download first)."""
 
 from __future__ import annotations
 
-import pytest
+import ipaddress
+import ssl
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
-from zaws.devices.download import DownloadFailed, download
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+from zaws.devices.download import CHUNK_BYTES, DownloadFailed, download
+from zaws.devices.stopping import DeviceStopped
 
 
 @pytest.mark.parametrize("url", ["http://127.0.0.1:5000/b/k", "ftp://example.com/f", "b/k"])
 def test_only_https_urls_are_downloaded(url: str) -> None:
     with pytest.raises(DownloadFailed, match="not an https URL"):
         download(url, trust_pem=None)
+
+
+class PacedFirmware:
+    """An HTTPS server of 127.0.0.1 sending three chunks: one, then the rest once released."""
+
+    def __init__(self, folder: Path) -> None:
+        self.sent_first, self.release = threading.Event(), threading.Event()
+        self.pem = _certificate_for_localhost(folder)
+        paced = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                self.send_response(200)
+                self.send_header("Content-Length", str(3 * CHUNK_BYTES))
+                self.end_headers()
+                self.wfile.write(b"\x01" * CHUNK_BYTES)
+                self.wfile.flush()
+                paced.sent_first.set()
+                paced.release.wait(30)
+                self.wfile.write(b"\x02" * 2 * CHUNK_BYTES)
+
+            def log_message(self, *_: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(folder / "cert.pem", folder / "key.pem")
+        self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
+        self.url = f"https://127.0.0.1:{self.server.server_address[1]}/firmware"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.release.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def paced(tmp_path: Path) -> Iterator[PacedFirmware]:
+    server = PacedFirmware(tmp_path)
+    yield server
+    server.close()
+
+
+def test_a_stop_between_two_reads_ends_the_download(paced: PacedFirmware) -> None:
+    stop = threading.Event()
+    outcome: list[BaseException | bytes] = []
+
+    def fetch() -> None:
+        try:
+            outcome.append(download(paced.url, trust_pem=paced.pem, stop=stop))
+        except BaseException as err:
+            outcome.append(err)
+
+    fetching = threading.Thread(target=fetch)
+    fetching.start()
+    assert paced.sent_first.wait(30)  # the download is under way: the device is stopped
+    stop.set()
+    paced.release.set()
+    fetching.join(30)
+    (ended,) = outcome
+    assert isinstance(ended, DeviceStopped), ended
+
+
+def _certificate_for_localhost(folder: Path) -> str:
+    """A self-signed server certificate for 127.0.0.1 (key.pem, cert.pem in `folder`); its PEM."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.now(UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    pem = certificate.public_bytes(serialization.Encoding.PEM).decode()
+    (folder / "cert.pem").write_text(pem)
+    (folder / "key.pem").write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return pem
