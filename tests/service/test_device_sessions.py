@@ -152,3 +152,42 @@ def test_a_start_still_resolving_when_stop_all_comes_is_refused_and_nothing_runs
     with pytest.raises(OperationCancelled):  # and no later start either
         devices.start(project, aws=aws, all_things=True)
     assert not any(name == EVENT for name, _ in collected.drain())
+
+
+def test_a_device_whose_thread_outlives_the_stop_stays_listed_and_its_thing_busy(
+    project: Path, aws: AwsSettings
+) -> None:
+    add_things(project, aws=aws, base_name="board", count=1)
+    disconnected, release = threading.Event(), threading.Event()
+
+    def lingering(*args: Any, **kwargs: Any) -> list[SimulatedDevice]:
+        """The real device, its thread kept alive after it disconnected until released."""
+        (device,) = simulated_devices(*args, **kwargs)
+        run = device.run
+
+        def run_then_linger(stop: threading.Event) -> None:
+            run(stop)
+            disconnected.set()
+            release.wait(30)
+
+        device.run = run_then_linger  # type: ignore[method-assign]
+        return [device]
+
+    collected = Collected()
+    devices = DeviceSessions(collected, make_devices=lingering, stops_within=0.5)
+    try:
+        devices.start(project, aws=aws)
+        collected.wait_for(EVENT, kind_of("board_0", "subscribed"))
+        stopped = devices.stop(project=project)["stopped"]
+        assert disconnected.wait(30)
+        assert [(d["thing"], d["running"]) for d in stopped] == [("board_0", True)]
+        listed = devices.listing(project)["devices"]
+        assert [(d["thing"], d["running"]) for d in listed] == [("board_0", True)]
+        with pytest.raises(InvalidInput, match="board_0"):  # no second client with its id
+            devices.start(project, aws=aws)
+    finally:
+        release.set()
+    entry = _after_its_thread_ended(devices, project)
+    assert entry["running"] is False
+    assert devices.stop(project=project)["stopped"][0]["running"] is False
+    assert devices.listing()["devices"] == []

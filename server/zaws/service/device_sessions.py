@@ -82,9 +82,15 @@ class SessionDevice:
 
 
 class DeviceSessions:
-    def __init__(self, notify: Notify, make_devices: MakeDevices = _simulated_devices) -> None:
+    def __init__(
+        self,
+        notify: Notify,
+        make_devices: MakeDevices = _simulated_devices,
+        stops_within: float = STOPS_WITHIN_S,
+    ) -> None:
         self._notify = notify
         self._make_devices = make_devices  # tests pass one that lets them see the resolution
+        self._stops_within = stops_within  # how long `stop` waits for a device's thread
         self._lock = threading.Lock()
         self._devices: dict[tuple[Path, str], SessionDevice] = {}
         self._closed = False  # stop_all ran: nothing starts any more
@@ -160,7 +166,7 @@ class DeviceSessions:
         """Stop the devices named, wait for each to disconnect, and forget those that ended."""
         with self._lock:
             chosen = self._choose(session_id, project, things, everything)
-        _stop_and_join(chosen, STOPS_WITHIN_S)
+        _stop_and_join(chosen, self._stops_within)
         self._forget_ended(chosen)
         return {"stopped": [entry.to_protocol() for entry in chosen]}
 
