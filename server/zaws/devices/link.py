@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import queue
+import random
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -25,7 +26,15 @@ from zaws.operations.mqtt_connect import MqttTarget
 LIBRARY_QOS = 0
 WAIT_S = 15.0
 SLICE_S = 0.1  # how soon a wait for a message sees the stop
+RETRY_MAX_S = 30.0  # the longest pause between two connection attempts
 Emit = Callable[[DeviceEvent], None]
+
+
+def retry_pause(failures: int) -> float:
+    """Seconds before connection attempt `failures + 1`: 1, 2, 4 ... up to 30, each drawn
+    between half and all of that so that a fleet's retries spread out."""
+    ceiling = min(RETRY_MAX_S, 2.0 ** (failures - 1))
+    return random.uniform(ceiling / 2, ceiling)
 
 
 class DeviceLink:
@@ -45,6 +54,34 @@ class DeviceLink:
 
     # -- the session --------------------------------------------------------------------
     def connect(self) -> None:
+        """Connect; an endpoint that cannot be reached (nothing listening, a handshake that
+        timed out: a thousand devices powered on at once) is tried again after a growing,
+        jittered pause, as device firmware does, until stopped. A refusal, or a server that is
+        not the endpoint's, is final."""
+        from zaws.mqtt.connection import EndpointUnreachable, MqttTimeout, ServerNotTrusted
+
+        failures = 0
+        while True:
+            try:
+                self._connect_once()
+                return
+            except ServerNotTrusted:
+                raise
+            except (EndpointUnreachable, MqttTimeout) as err:
+                failures += 1
+                pause = retry_pause(failures)
+                self.emit(
+                    DeviceEvent(
+                        self.thing,
+                        "note",
+                        f"could not connect ({err.message}); trying again in {pause:.1f} s",
+                        {"reason": err.message, "seconds": round(pause, 1)},
+                    )
+                )
+                if self.stop.wait(pause):
+                    raise DeviceStopped() from None
+
+    def _connect_once(self) -> None:
         from zaws.operations.mqtt_connect import open_connection
 
         def ended(how: Disconnection) -> None:

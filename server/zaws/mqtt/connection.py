@@ -116,6 +116,11 @@ class EndpointUnreachable(MqttFailure):
     code = "zaws.mqttUnreachable"
 
 
+class ServerNotTrusted(EndpointUnreachable):
+    """The server's certificate is not the endpoint's, or not from a trusted root: trying
+    again will not change it (unlike a timeout or nothing listening)."""
+
+
 class ConnectionLost(MqttFailure):
     """The broker closed an accepted connection (on AWS: an unauthorized PUBLISH does this)."""
 
@@ -246,7 +251,8 @@ class MqttConnection:
         except (OSError, ValueError) as err:  # ssl.SSLError is an OSError
             self._record_end(False, _words(err), None)
             if isinstance(err, UNREACHABLE):
-                raise EndpointUnreachable(
+                trusted = not isinstance(err, ssl.SSLCertVerificationError)
+                raise (EndpointUnreachable if trusted else ServerNotTrusted)(
                     f"Cannot reach {self.endpoint.describe()}: {_words(err)}",
                     "check the endpoint (thing.conf.json's `endpoint` on AWS) and the network",
                     disconnection=self._disconnection,
