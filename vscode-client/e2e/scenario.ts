@@ -659,7 +659,7 @@ export function scenario(wb: Workbench, workspace: string, userSettingsFile: str
         await wb.runCommand('Preferences: Open User Settings');
         // An interpreter path is machine-scoped: in code-server it lives in the Remote settings.
         await wb.setSetting('Remote', 'zaws.pythonPath', 'Python Path', '/nonexistent/python3');
-        const error = await wb.waitNotification(/cannot run Python: \/nonexistent\/python3/);
+        const error = await wb.waitNotification(/(cannot run Python|needs Python 3\.11 or newer): \/nonexistent\/python3/);
         await wb.screenshot('server-cannot-start');
         await error.locator('.monaco-button', { hasText: 'Set Python Interpreter' }).click();
         await page.locator('.settings-editor .setting-item-contents', { hasText: 'Python Path' }).first().waitFor();
