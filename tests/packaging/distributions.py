@@ -57,6 +57,25 @@ def fresh_venv(where: Path, wheel: Path, work: Path) -> Path:
     return where / "bin"
 
 
+def pipx_install(wheel: Path, work: Path) -> Path:
+    """`pipx install <wheel>` as a user runs it, pipx's home and its bin folder in `work`; the
+    folder where pipx put the `zaws` command."""
+    env = isolated_pip_env(work) | {
+        "PIPX_HOME": str(work / "pipx-home"),
+        "PIPX_BIN_DIR": str(work / "pipx-bin"),
+        "PIPX_MAN_DIR": str(work / "pipx-man"),
+        "PIPX_DEFAULT_PYTHON": sys.executable,
+    }
+    subprocess.run(
+        [sys.executable, "-m", "pipx", "install", str(wheel)],
+        check=True,
+        capture_output=True,
+        env=env,
+        timeout=900,
+    )
+    return work / "pipx-bin"
+
+
 def isolated_pip_env(work: Path) -> dict[str, str]:
     """pip and build with their caches in the test's folder, and no checkout on the import path."""
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}

@@ -1,8 +1,8 @@
 """zaws as a user installs it: the sdist and wheel `python -m build` makes, the wheel installed
 into a fresh virtual environment, then the CLI, the demo workflow on the embedded emulator, `zaws
-serve` and `zaws rpc` run from a folder with no checkout around. One test, because building and
-installing (~1 min, dependencies from the package index) should happen once per run, not per
-xdist worker."""
+serve` and `zaws rpc` run from a folder with no checkout around; and `pipx install` of the same
+wheel gives a `zaws` that works as well. One test, because building and installing (~1 min,
+dependencies from the package index) should happen once per run, not per xdist worker."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from tests.packaging.distributions import (
     build_distributions,
     fresh_venv,
     isolated_pip_env,
+    pipx_install,
 )
 from tests.packaging.stdio_exchange import exchange, request
 
@@ -53,6 +54,31 @@ def test_a_release_installs_and_runs_with_no_checkout_around(tmp_path: Path) -> 
         assert_servers_answer(zaws_exe, elsewhere, env)
     finally:
         subprocess.run([zaws_exe, "emulator", "stop"], cwd=elsewhere, env=env, check=False)
+    assert_pipx_gives_a_working_zaws(built.wheel, tmp_path, elsewhere, env)
+
+
+def assert_pipx_gives_a_working_zaws(
+    wheel: Path, work: Path, cwd: Path, env: dict[str, str]
+) -> None:
+    """pipx's own environment for zaws, its `zaws` on pipx's bin folder: it runs a project's
+    workflow on the emulator as the venv's did."""
+    pipx_zaws = str(pipx_install(wheel, work / "pipx") / "zaws")
+
+    def run(*args: str) -> str:
+        done = subprocess.run(
+            [pipx_zaws, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300
+        )
+        assert done.returncode == 0, f"zaws {' '.join(args)}: {done.stdout}{done.stderr}"
+        return done.stdout
+
+    assert run("--version").split()[-1] == zaws.__version__
+    try:
+        run("thing-project-from-template", "piped", str(cwd), "--aws-policy-name", "demo-policy")
+        run("add-things", str(cwd / "piped"), "--thing-base-name", "board", "--things-number", "1")
+        listed = json.loads(run("-J", "list-things", str(cwd / "piped"), "--remote"))
+        assert [t["name"] for t in listed["things"]] == ["board_0"], listed
+    finally:
+        subprocess.run([pipx_zaws, "emulator", "stop"], cwd=cwd, env=env, check=False)
 
 
 def assert_carries_run_time_files(built: Distributions) -> None:
