@@ -129,11 +129,6 @@ export function devicesSteps(wb: Workbench, ctx: DevicesContext): Step[] {
       name: `a project "${PROJECT}" with 3 things added from its row`,
       async run() {
         await wb.clearNotifications();
-        // The other project folded, so this one's rows (and its "Jobs") are the only ones shown.
-        if (ctx.otherProject) {
-          await wb.treeRow(ctx.otherProject).click();
-          await wb.treeRow(ctx.otherProject).and(page.locator('[aria-expanded="false"]')).waitFor();
-        }
         await wb.runCommand('Zerynth AWS: Create Project from Template');
         await wb.answer(/Create Project from Template \(1\/\d\)/, PROJECT);
         await wb.answer(/Create Project from Template \(2\/\d\)/, `${ctx.workspace}/`);
@@ -143,6 +138,14 @@ export function devicesSteps(wb: Workbench, ctx: DevicesContext): Step[] {
         await wb.clearNotifications();
         await addThings(3, BASE);
         for (const name of THINGS) await wb.treeRow(name).waitFor();
+        // The other project folded (after the tree started over with the new project, which shows
+        // projects expanded), so this one's rows and its "Jobs" are the only ones shown.
+        if (ctx.otherProject) {
+          const other = wb.treeRow(ctx.otherProject);
+          if ((await other.getAttribute('aria-expanded')) === 'true') await other.click();
+          await other.and(page.locator('[aria-expanded="false"]')).waitFor();
+          await wb.treeRow('Jobs').waitFor();
+        }
         await writeFirmware();
       },
     },
