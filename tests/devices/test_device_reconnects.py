@@ -112,3 +112,38 @@ def test_a_server_that_is_not_the_endpoint_s_is_not_tried_again(
     kinds = [e.kind for e in events]
     assert "note" not in kinds and kinds[-1] == "error", [e.text for e in events]
     assert "certificate is not trusted" in events[-1].text
+
+
+def test_connection_attempts_wait_for_one_of_a_few_slots_and_a_stop_ends_the_wait() -> None:
+    """A thousand devices started together connect a few at a time, not all at once."""
+    from contextlib import ExitStack
+
+    import pytest
+
+    from zaws.devices.link import CONCURRENT_CONNECTS, connecting_slot
+
+    running = threading.Event()
+    with ExitStack() as taken:
+        for _ in range(CONCURRENT_CONNECTS):
+            taken.enter_context(connecting_slot(running))
+        stop = threading.Event()
+        outcome: queue.Queue[str] = queue.Queue()
+        waiting = threading.Thread(target=_try_slot, args=(stop, outcome), daemon=True)
+        waiting.start()
+        with pytest.raises(queue.Empty):
+            outcome.get(timeout=0.5)  # every slot is taken: it waits
+        stop.set()
+        assert outcome.get(timeout=WAIT_S) == "stopped"
+    with connecting_slot(running):  # the slots are free again
+        pass
+
+
+def _try_slot(stop: threading.Event, outcome: queue.Queue[str]) -> None:
+    from zaws.devices.link import connecting_slot
+    from zaws.devices.stopping import DeviceStopped
+
+    try:
+        with connecting_slot(stop):
+            outcome.put("got a slot")
+    except DeviceStopped:
+        outcome.put("stopped")

@@ -9,12 +9,13 @@ Every wait also ends when the device's `stop` is set (`devices.stopping`).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import queue
 import random
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from zaws.devices.events import DeviceEvent
@@ -28,6 +29,25 @@ WAIT_S = 15.0
 SLICE_S = 0.1  # how soon a wait for a message sees the stop
 RETRY_MAX_S = 30.0  # the longest pause between two connection attempts
 Emit = Callable[[DeviceEvent], None]
+
+
+# At most this many connection attempts (TCP, TLS, CONNECT, CONNACK) at once in this process:
+# a thousand devices started together would otherwise starve the broker of CPU (it shares the
+# machine) until their handshakes time out, and retry in a storm; a device waits for a slot.
+CONCURRENT_CONNECTS = 16
+_connecting = threading.BoundedSemaphore(CONCURRENT_CONNECTS)
+
+
+@contextlib.contextmanager
+def connecting_slot(stop: threading.Event) -> Iterator[None]:
+    """One of the process's connection slots, waited for as long as `stop` is not set."""
+    while not _connecting.acquire(timeout=SLICE_S):
+        if stop.is_set():
+            raise DeviceStopped()
+    try:
+        yield
+    finally:
+        _connecting.release()
 
 
 def retry_pause(failures: int) -> float:
@@ -63,7 +83,8 @@ class DeviceLink:
         failures = 0
         while True:
             try:
-                self._connect_once()
+                with connecting_slot(self.stop):
+                    self._connect_once()
                 return
             except ServerNotTrusted:
                 raise
