@@ -29,6 +29,7 @@ from zaws.mqtt.messages import MqttMessage
 from zaws.operations.mqtt_connect import MqttTarget
 
 MAX_RESETS_IN_A_ROW = 4
+IDLE_POLL_S = 0.5  # how often an idle device looks at its stop and its connection
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ class SimulatedDevice:
             if now >= next_sample:
                 self._publish_sample()
                 next_sample = now + self.options.every
-            message = self.link.next_message(min(next_sample - time.monotonic(), 0.2))
+            message = self.link.next_message(min(next_sample - time.monotonic(), IDLE_POLL_S))
             if message is not None:
                 self._on_message(message)
             connection = self.link.connection

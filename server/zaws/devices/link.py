@@ -35,13 +35,14 @@ Emit = Callable[[DeviceEvent], None]
 # a thousand devices started together would otherwise starve the broker of CPU (it shares the
 # machine) until their handshakes time out, and retry in a storm; a device waits for a slot.
 CONCURRENT_CONNECTS = 16
+SLOT_POLL_S = 0.5  # how often a device waiting for a slot looks at its stop
 _connecting = threading.BoundedSemaphore(CONCURRENT_CONNECTS)
 
 
 @contextlib.contextmanager
 def connecting_slot(stop: threading.Event) -> Iterator[None]:
     """One of the process's connection slots, waited for as long as `stop` is not set."""
-    while not _connecting.acquire(timeout=SLICE_S):
+    while not _connecting.acquire(timeout=SLOT_POLL_S):
         if stop.is_set():
             raise DeviceStopped()
     try:

@@ -49,7 +49,7 @@ from zaws.mqtt.sigv4_websocket import SigningCredentials, host_header, presigned
 
 DEFAULT_TIMEOUT_S = 10.0
 DEFAULT_KEEPALIVE_S = 60
-LOOP_SLICE_S = 0.1
+LOOP_SLICE_S = 1.0  # paho's loop wakes at once for traffic and for our own sends anyway
 MAX_CLIENT_ID_BYTES = 128
 
 
