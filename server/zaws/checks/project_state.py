@@ -115,26 +115,39 @@ def _agreement(root: ObjectNode, active: ThingRecord, thing_unknown: bool) -> li
 def _credentials(
     root: ObjectNode, folder: Path, now: datetime, active: ThingRecord | None
 ) -> list[Finding]:
+    """The top-level certificate, and the key beside it: a key file that matches it, or, when
+    the active thing's key lives on its device (device-key.json), no key file and a certificate
+    for the key of the device's CSR."""
     anchor = _string_member(root, "cert_arn") or _string_member(root, "thingname")
     start, end = (anchor.node.start, anchor.node.end) if anchor else brace(root)
-    findings: list[Finding] = []
     try:
         cert = certificates.read_certificate(folder / layout.CERTIFICATE)
     except (certificates.UnreadablePem, OSError) as err:
         message = f"{layout.CERTIFICATE} is unreadable: {err}"
         return [Finding(start, end, Severity.ERROR, "certificate-invalid", message)]
-    if active is not None and active.device_key is not None:
-        return findings + _device_key_credentials(root, folder, now, active, cert)
-    try:
-        key = certificates.read_private_key(folder / layout.PRIVATE_KEY)
-    except (certificates.UnreadablePem, OSError) as err:
-        message = f"{layout.PRIVATE_KEY} is unreadable: {err}"
-        findings.append(Finding(start, end, Severity.ERROR, "private-key-invalid", message))
-        key = None
+    device_key = active.device_key if active is not None else None
+    findings: list[Finding] = []
+    key: bytes | None = None
+    if device_key is not None:
+        assert active is not None
+        if (folder / layout.PRIVATE_KEY).exists():
+            message = (
+                f"{layout.PRIVATE_KEY} is not {active.name}'s: its key lives on the device; "
+                "run set-active-thing again to remove the stale key"
+            )
+            findings.append(Finding(start, end, Severity.WARNING, "private-key-stale", message))
     else:
-        if key is None:
-            message = f"{layout.PRIVATE_KEY} is missing at the top level while a thing is active"
-            findings.append(Finding(start, end, Severity.ERROR, "private-key-missing", message))
+        try:
+            key = certificates.read_private_key(folder / layout.PRIVATE_KEY)
+        except (certificates.UnreadablePem, OSError) as err:
+            message = f"{layout.PRIVATE_KEY} is unreadable: {err}"
+            findings.append(Finding(start, end, Severity.ERROR, "private-key-invalid", message))
+        else:
+            if key is None:
+                message = (
+                    f"{layout.PRIVATE_KEY} is missing at the top level while a thing is active"
+                )
+                findings.append(Finding(start, end, Severity.ERROR, "private-key-missing", message))
     if cert is None:
         message = f"{layout.CERTIFICATE} is missing at the top level while a thing is active"
         findings.append(Finding(start, end, Severity.ERROR, "certificate-missing", message))
@@ -146,53 +159,16 @@ def _credentials(
             f"{cert.certificate_id[:12]}...)"
         )
         findings.append(_on_value(arn, Severity.ERROR, "certificate-mismatch", message))
-    if key is not None and key != cert.public_key_der:
+    if device_key is not None:
+        if hashlib.sha256(cert.public_key_der).hexdigest() != device_key.public_key_sha256:
+            message = (
+                f"{layout.CERTIFICATE} is not for the key on the device (the key of "
+                f"{device_key.csr_file}): the device cannot use it"
+            )
+            findings.append(Finding(start, end, Severity.ERROR, "device-key-mismatch", message))
+    elif key is not None and key != cert.public_key_der:
         message = f"{layout.PRIVATE_KEY} does not match {layout.CERTIFICATE}"
         findings.append(Finding(start, end, Severity.ERROR, "private-key-mismatch", message))
-    expiry = certificates.expiry_problem(cert, now)
-    if expiry is not None:
-        code, message = expiry
-        severity = Severity.ERROR if code == "certificate-expired" else Severity.WARNING
-        findings.append(Finding(start, end, severity, code, message))
-    return findings
-
-
-def _device_key_credentials(
-    root: ObjectNode,
-    folder: Path,
-    now: datetime,
-    active: ThingRecord,
-    cert: certificates.CertificateInfo | None,
-) -> list[Finding]:
-    """The active thing's key lives on its device (device-key.json): no key file is expected,
-    and the certificate must be for the key of the device's CSR."""
-    assert active.device_key is not None
-    anchor = _string_member(root, "cert_arn") or _string_member(root, "thingname")
-    start, end = (anchor.node.start, anchor.node.end) if anchor else brace(root)
-    findings: list[Finding] = []
-    if (folder / layout.PRIVATE_KEY).exists():
-        message = (
-            f"{layout.PRIVATE_KEY} is not {active.name}'s: its key lives on the device; "
-            "run set-active-thing again to remove the stale key"
-        )
-        findings.append(Finding(start, end, Severity.WARNING, "private-key-stale", message))
-    if cert is None:
-        message = f"{layout.CERTIFICATE} is missing at the top level while a thing is active"
-        findings.append(Finding(start, end, Severity.ERROR, "certificate-missing", message))
-        return findings
-    arn = _string_member(root, "cert_arn")
-    if arn is not None and not arn.node.value.endswith("/" + cert.certificate_id):
-        message = (
-            f"{layout.CERTIFICATE} is not the certificate cert_arn names (its id is "
-            f"{cert.certificate_id[:12]}...)"
-        )
-        findings.append(_on_value(arn, Severity.ERROR, "certificate-mismatch", message))
-    if hashlib.sha256(cert.public_key_der).hexdigest() != active.device_key.public_key_sha256:
-        message = (
-            f"{layout.CERTIFICATE} is not for the key on the device (the key of "
-            f"{active.device_key.csr_file}): the device cannot use it"
-        )
-        findings.append(Finding(start, end, Severity.ERROR, "device-key-mismatch", message))
     expiry = certificates.expiry_problem(cert, now)
     if expiry is not None:
         code, message = expiry
