@@ -3,20 +3,15 @@ ends it between two reads (a stopped device does not finish a firmware download 
 
 from __future__ import annotations
 
-import ipaddress
 import ssl
 import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
+from tests.support.self_signed import key_pem, self_signed
 from zaws.devices.download import CHUNK_BYTES, DownloadFailed, download
 from zaws.devices.stopping import DeviceStopped
 
@@ -92,31 +87,7 @@ def test_a_stop_between_two_reads_ends_the_download(paced: PacedFirmware) -> Non
 
 def _certificate_for_localhost(folder: Path) -> str:
     """A self-signed server certificate for 127.0.0.1 (key.pem, cert.pem in `folder`); its PEM."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = datetime.now(UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(days=1))
-        .not_valid_after(now + timedelta(days=1))
-        .add_extension(
-            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-            critical=False,
-        )
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    pem = certificate.public_bytes(serialization.Encoding.PEM).decode()
+    key, pem = self_signed("127.0.0.1", days=1, server_ip="127.0.0.1")
     (folder / "cert.pem").write_text(pem)
-    (folder / "key.pem").write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
+    (folder / "key.pem").write_text(key_pem(key))
     return pem
