@@ -27,6 +27,7 @@ AWS_IOT_DEFAULT_TPS: Mapping[str, float] = {
     "DescribeCertificate": 10,
     "RegisterCertificateWithoutCA": 10,
     "CreateKeysAndCertificate": 10,
+    "CreateCertificateFromCsr": 15,  # General Reference table; not in aws-facts.md
     "UpdateCertificate": 10,
     "DeleteCertificate": 10,
 }

@@ -31,6 +31,7 @@ AWS_IOT_DEFAULT_TPS: dict[str, float] = {
     "ListCertificates": 10,
     "RegisterCertificateWithoutCA": 10,
     "CreateKeysAndCertificate": 10,
+    "CreateCertificateFromCsr": 15,  # General Reference table; not in aws-facts.md
     "UpdateCertificate": 10,
     "DeleteCertificate": 10,
 }
