@@ -14,6 +14,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import { join } from 'node:path';
 import { MessagesPanel } from './messagesPanel';
+import { KEYS } from './prompts';
 import type { Step } from './steps';
 import { expect } from './steps';
 import type { Workbench } from './workbench';
@@ -113,9 +114,10 @@ export function devicesSteps(wb: Workbench, ctx: DevicesContext): Step[] {
     const row = projectRow();
     await row.hover();
     await row.locator('.action-label[aria-label="Add Things"]').click();
-    await wb.answer(/Add Things \(1\/\d\)/, String(count));
-    await wb.answer(/Add Things \(2\/\d\)/, base);
-    // Options added later (as keys) keep their defaults.
+    await wb.acceptDefault(/Add Things \(1\/\d\): Keys/, KEYS.aws);
+    await wb.answer(/Add Things \(2\/\d\)/, String(count));
+    await wb.answer(/Add Things \(3\/\d\)/, base);
+    // Options added later keep their defaults.
     const added = wb.notification(new RegExp(`Added ${count} things to ${PROJECT}`));
     while (!(await added.isVisible())) {
       const more = wb.quickInput.locator('.quick-input-title', { hasText: /Add Things/ });

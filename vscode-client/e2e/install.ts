@@ -16,6 +16,7 @@ import { delimiter, dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { chromium, type Browser } from 'playwright-core';
 import { installExtension, makeFolders, startCodeServer, writeUserSettings, type RunningCodeServer } from './codeServer';
+import { KEYS } from './prompts';
 import { expect, runSteps, type Step } from './steps';
 import { Workbench } from './workbench';
 
@@ -134,8 +135,9 @@ function installSteps(wb: Workbench, workspace: string, userData: string, env: N
       async run() {
         await wb.clearNotifications();
         await clickStepButton('Add things', 'Add Things');
-        await wb.answer('Add Things (1/2)', '2');
-        await wb.answer('Add Things (2/2)', 'sensor');
+        await wb.acceptDefault('Add Things (1/3): Keys', KEYS.aws);
+        await wb.answer('Add Things (2/3)', '2');
+        await wb.answer('Add Things (3/3)', 'sensor');
         await wb.waitNotification(new RegExp(`Added 2 things to ${PROJECT}`));
         await wb.treeRow('sensor_1').waitFor();
         await wb.treeRow('sensor_0').locator('.label-description', { hasText: /active/ }).waitFor();

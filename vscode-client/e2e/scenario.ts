@@ -21,6 +21,7 @@ import { access, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { devicesSteps } from './devicesScenario';
+import { KEYS } from './prompts';
 import type { Step } from './steps';
 import { expect } from './steps';
 import type { Workbench } from './workbench';
@@ -142,10 +143,11 @@ export function scenario(wb: Workbench, workspace: string, userSettingsFile: str
       async run() {
         await wb.clearNotifications();
         await wb.runCommand('Zerynth AWS: Add Things');
-        await wb.expectInvalid('Add Things (1/2)', '0', /from 1 to 1000/);
-        await wb.answer('Add Things (1/2)', '3');
-        await wb.expectInvalid('Add Things (2/2)', '', /base name is required/);
-        await wb.answer('Add Things (2/2)', BASE);
+        await wb.acceptDefault('Add Things (1/3): Keys', KEYS.aws);
+        await wb.expectInvalid('Add Things (2/3)', '0', /from 1 to 1000/);
+        await wb.answer('Add Things (2/3)', '3');
+        await wb.expectInvalid('Add Things (3/3)', '', /base name is required/);
+        await wb.answer('Add Things (3/3)', BASE);
         const result = await wb.waitNotification(/Added 3 things to blink/);
         const text = (await result.locator('.notification-list-item-message').textContent()) ?? '';
         expect(text.includes(`${BASE}_0, ${BASE}_1, ${BASE}_2`), `result names the things: ${text}`);
@@ -407,8 +409,9 @@ export function scenario(wb: Workbench, workspace: string, userSettingsFile: str
       async run() {
         await wb.clearNotifications();
         await wb.runCommand('Zerynth AWS: Add Things');
-        await wb.answer('Add Things (1/2)', '3');
-        await wb.answer('Add Things (2/2)', BASE);
+        await wb.acceptDefault('Add Things (1/3): Keys', KEYS.aws);
+        await wb.answer('Add Things (2/3)', '3');
+        await wb.answer('Add Things (3/3)', BASE);
         await wb.waitNotification(/Added 3 things to blink/);
         await wb.treeRow(`${BASE}_5`).waitFor();
         await wb.clearNotifications();
@@ -584,8 +587,9 @@ export function scenario(wb: Workbench, workspace: string, userSettingsFile: str
       async run() {
         await wb.clearNotifications();
         await wb.runCommand('Zerynth AWS: Add Things');
-        await wb.answer('Add Things (1/2)', String(BULK));
-        await wb.answer('Add Things (2/2)', 'bulk');
+        await wb.acceptDefault('Add Things (1/3): Keys', KEYS.aws);
+        await wb.answer('Add Things (2/3)', String(BULK));
+        await wb.answer('Add Things (3/3)', 'bulk');
         const progress = wb.notification(new RegExp(`Adding ${BULK} things to blink`));
         // Wait for a report with a count above zero, so the screenshot shows real progress.
         await progress.locator('.notification-list-item-message', { hasText: new RegExp(`[1-9]\\d*/${BULK}`) }).waitFor();

@@ -63,6 +63,16 @@ export class Workbench {
     await row.click();
   }
 
+  /** In the quick pick titled `title`: checks that the first row, the default, is `label`, and takes it with Enter. */
+  async acceptDefault(title: string | RegExp, label: string): Promise<void> {
+    await this.quickInput.locator('.quick-input-title', { hasText: title }).waitFor();
+    const first = this.quickInput.locator('.monaco-list-row[data-index="0"] .label-name');
+    await first.waitFor();
+    const text = (await first.textContent()) ?? '';
+    if (text !== label) throw new Error(`the first row of "${String(title)}" is "${text}", not "${label}"`);
+    await this.quickInputBox.press('Enter');
+  }
+
   /**
    * In the simple file dialog titled `title` (a quick input): waits until it shows its default
    * folder (its path ends in `startsIn`; typing before that is overwritten) and lists `listed`,

@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import { addThings } from '../src/commands/addThings';
+import { KEYS, REGISTRATION } from '../src/commands/keySource';
 import { cleanup } from '../src/commands/cleanup';
 import { removeThings } from '../src/commands/removeThings';
 import { DEACTIVATE_LABEL, revokeCertificate } from '../src/commands/revokeCertificate';
@@ -130,6 +131,8 @@ test("the fake server's answers are valid results, so the client reads fields th
   checkResult('zaws/createProject', created('file:///ws', 'blink'));
   checkResult('zaws/createPolicy', { name: 'ZerynthThing', arn: 'arn:aws:iot:us-east-1:123456789012:policy/ZerynthThing', created: true });
   checkResult('zaws/addThings', added(['dev_0'], 'dev_0'));
+  checkResult('zaws/addThings', { ...added(['dev_0', 'dev_1']), orphanCertificatesDeleted: 0, csrFiles: [{ thing: 'dev_0', csrFile: 'a.csr' }, { thing: 'dev_1', csrFile: 'b.der' }], bulkTaskId: 'task-1', bucket: 'zaws-bulk-registration-123456789012-us-east-1', bucketCreated: true });
+  checkResult('zaws/addThings', { ...added(['dev_0']), orphanCertificatesDeleted: 0, csrFiles: [], bulkTaskId: null, bucket: null, bucketCreated: false });
   checkResult('zaws/setActiveThing', activeThing('dev_1'));
   checkResult('zaws/listThings', thingList(things(3)));
   checkResult('zaws/listThings', thingList([{ ...things(1)[0]!, remote: { thingExists: true, certificateStatus: 'ACTIVE' } }]));
@@ -159,8 +162,12 @@ test('every request the commands send is valid against the contract', async () =
     answers: [
       'blink', 'file:///ws', 'abc-ats.iot.us-east-1.amazonaws.com', 'ZerynthThing', // createProject
       'ZerynthThing', // createPolicy
-      '3', 'dev', // addThings on a new project
-      '2', '', // addThings, keeping the base
+      KEYS.aws, '3', 'dev', // addThings on a new project
+      KEYS.aws, '2', '', // addThings, keeping the base
+      KEYS.ecP384, '1', REGISTRATION.perThing, '', // addThings, keys made here
+      KEYS.csr, 'file:///ws/csrs', REGISTRATION.perThing, '', // addThings from CSRs
+      KEYS.rsa2048, '2', REGISTRATION.bulk, 'my-bucket', '', // addThings in bulk, a bucket given
+      KEYS.csr, 'file:///ws/csrs', REGISTRATION.bulk, '', 'dev', // addThings in bulk from CSRs, zaws's bucket
       'dev_1', // setActiveThing
       'One thing…', (items) => items[0]?.value, 'file:///ws/blink/fw.json', 'fw-bucket', 'iot-fota', '600', // startFota, one thing
       'fw-bucket', 'iot-fota', // fotaSetup
@@ -173,7 +180,7 @@ test('every request the commands send is valid against the contract', async () =
       'zaws/createProject': (p) => created(p.parentUri, p.name),
       'zaws/createPolicy': (p) => ({ name: p.name, arn: 'arn', created: true }),
       'zaws/listThings': () => thingList(api.sent.filter((s) => s.method === 'zaws/addThings').length ? things(3) : []),
-      'zaws/addThings': (p) => added(Array.from({ length: p.count }, (_, i) => `dev_${i}`)),
+      'zaws/addThings': (p) => added(Array.from({ length: p.count ?? 1 }, (_, i) => `dev_${i}`)),
       'zaws/setActiveThing': (p) => activeThing(p.thingName ?? ''),
       'zaws/cleanup': (p) => (p.confirm
         ? { projectUri: P, confirmed: true, done: { project: '/ws/blink', thingsDeleted: [], certificatesDeleted: 0, thingsKept: [], certificatesToReview: 0, localPathsRemoved: [] } }
@@ -192,8 +199,7 @@ test('every request the commands send is valid against the contract', async () =
   });
   await createProject(deps);
   await createPolicy(deps);
-  await addThings(deps);
-  await addThings(deps);
+  for (let run = 0; run < 6; run += 1) await addThings(deps);
   await setActiveThing(deps);
   await startFota(deps);
   await fotaSetup(deps);
@@ -226,6 +232,8 @@ test('every request the commands send is valid against the contract', async () =
 
 test('the contract check catches a wrong param', () => {
   assert.throws(() => checkParams({ method: 'zaws/addThings', params: { projectUri: P, count: '3' }, hadToken: false, hadProgress: false }), /count/);
+  assert.throws(() => checkParams({ method: 'zaws/addThings', params: { projectUri: P, keys: 'local', keyType: 'ec-p521' }, hadToken: false, hadProgress: false }), /keyType/);
+  assert.throws(() => checkParams({ method: 'zaws/addThings', params: { projectUri: P, bulk: true, bucketName: 'b' }, hadToken: false, hadProgress: false }), /additional/);
   assert.throws(() => checkParams({ method: 'zaws/createPolicy', params: { name: 'x', projectUri: P }, hadToken: false, hadProgress: false }), /additional/);
   assert.throws(() => checkParams({ method: 'zaws/startFota', params: { projectUri: P, allThings: true, firmwareUri: 'file:///fw.json', bucket: 'b', role: 'r', maxPerMinute: 0 }, hadToken: false, hadProgress: false }), /maxPerMinute/);
   assert.throws(() => checkParams({ method: 'zaws/cancelFotaJob', params: { jobId: '' }, hadToken: false, hadProgress: false }), /jobId/);

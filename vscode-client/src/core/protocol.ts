@@ -49,10 +49,25 @@ export interface ProjectCreated {
   endpointNote: string | null;
 }
 
+/** Who makes each thing's private key without csrDir: AWS (the default) or this machine. */
+export type KeyMaker = 'aws' | 'local';
+export type KeyType = 'rsa-2048' | 'ec-p256' | 'ec-p384';
+
 export interface AddThingsParams extends WorkDoneParams {
   projectUri: ProjectUri;
-  count: number;
+  /** Without it 1; with csrDir one per CSR file (if given, it must agree). */
+  count?: number;
   baseName?: string;
+  /** Absent: AWS makes the keys. Not with csrDir. */
+  keys?: KeyMaker;
+  /** With keys local. */
+  keyType?: KeyType;
+  /** file: URI of a folder of the devices' CSRs, one thing per file; no private key in the project. */
+  csrDir?: string;
+  /** One AWS IoT bulk registration task (keys local or csrDir). */
+  bulk?: boolean;
+  /** With bulk: an existing S3 bucket; absent, zaws creates one (bucketCreated). */
+  bucket?: string;
 }
 
 export interface ThingsAdded {
@@ -65,6 +80,14 @@ export interface ThingsAdded {
   /** Certificates that may have been made without saving their key; review with `zaws orphan-certificates`. */
   certificatesToReview: number;
   seconds: number;
+  /** Certificates of this run's own keys whose answer was lost, deleted (keys local). */
+  orphanCertificatesDeleted?: number;
+  /** With csrDir: which CSR file became which thing, in the things' order. */
+  csrFiles?: { thing: string; csrFile: string }[];
+  /** With bulk: the registration task, its input file's bucket, and whether zaws created it. */
+  bulkTaskId?: string | null;
+  bucket?: string | null;
+  bucketCreated?: boolean;
 }
 
 export interface SetActiveThingParams {

@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { addThings } from '../../src/commands/addThings';
+import { KEYS, REGISTRATION } from '../../src/commands/keySource';
 import { cleanup, planText } from '../../src/commands/cleanup';
 import { createProject } from '../../src/commands/createProject';
 import { createPolicy } from '../../src/commands/createPolicy';
@@ -58,7 +59,7 @@ test('a dismissed prompt ends the command quietly, before any request', async ()
 
 test('add things to a new project: the base name is required, progress is cancellable', async () => {
   const { deps, ui, api, views } = fakeDeps({
-    answers: ['3', 'dev'],
+    answers: [KEYS.aws, '3', 'dev'],
     responders: {
       'zaws/listThings': () => thingList([]),
       'zaws/addThings': (p, options) => {
@@ -78,19 +79,20 @@ test('add things to a new project: the base name is required, progress is cancel
   assert.equal(request?.hadProgress, true, 'work-done reports reach the notification');
   assert.deepEqual(ui.progressTitles, ['Adding 3 things to blink']);
   assert.deepEqual(ui.progressSteps, [{ message: '2/3 · 2/3 things', increment: 66 }]);
-  assert.equal(ui.infos[0], 'Added 3 things to blink: dev_0, dev_1, dev_2.');
+  assert.deepEqual(ui.asked, ['Add Things (1/3): Keys', 'Add Things (2/3)', 'Add Things (3/3)']);
+  assert.equal(ui.infos[0], 'Added 3 things to blink: dev_0, dev_1, dev_2. Keys made by AWS.');
   assert.deepEqual(views.revealed, [{ projectUri: P, thingName: 'dev_0' }]);
   assert.deepEqual(views.refreshed, [P]);
 });
 
 test('add things: an empty base name is refused for a project without things', async () => {
-  const { deps } = fakeDeps({ answers: ['1', ''], responders: { 'zaws/listThings': () => thingList([]) } });
+  const { deps } = fakeDeps({ answers: [KEYS.aws, '1', ''], responders: { 'zaws/listThings': () => thingList([]) } });
   await assert.rejects(addThings(deps), /base name is required/);
 });
 
 test('add things: an empty base name keeps the project base once it has things', async () => {
   const { deps, api } = fakeDeps({
-    answers: ['2', ''],
+    answers: [KEYS.aws, '2', ''],
     responders: {
       'zaws/listThings': () => thingList(things(3)),
       'zaws/addThings': () => added(['dev_3', 'dev_4']),
@@ -98,6 +100,98 @@ test('add things: an empty base name keeps the project base once it has things',
   });
   await addThings(deps);
   assert.deepEqual(api.sent.at(-1)?.params, { projectUri: P, count: 2 });
+});
+
+test('add things with keys made here: EC P-256 sends keys local and its key type, one call per thing', async () => {
+  const { deps, ui, api } = fakeDeps({
+    answers: [KEYS.ecP256, '2', REGISTRATION.perThing, 'dev'],
+    responders: { 'zaws/listThings': () => thingList([]), 'zaws/addThings': () => added(['dev_0', 'dev_1'], 'dev_0') },
+  });
+  await addThings(deps);
+  assert.deepEqual(api.sent.at(-1)?.params, { projectUri: P, count: 2, baseName: 'dev', keys: 'local', keyType: 'ec-p256' });
+  assert.deepEqual(ui.asked, ['Add Things (1/3): Keys', 'Add Things (2/4)', 'Add Things (3/4): Registration', 'Add Things (4/4)']);
+  assert.equal(ui.infos[0], 'Added 2 things to blink: dev_0, dev_1. Keys made here (EC P-256), in each thing\'s folder.');
+  assert.equal(ui.unused, 0);
+});
+
+test('add things: each key made here sends its own key type', async () => {
+  for (const [label, keyType] of [[KEYS.ecP384, 'ec-p384'], [KEYS.rsa2048, 'rsa-2048']] as const) {
+    const { deps, api } = fakeDeps({
+      answers: [label, '1', REGISTRATION.perThing, ''],
+      responders: { 'zaws/listThings': () => thingList(things(1)), 'zaws/addThings': () => added(['dev_1']) },
+    });
+    await addThings(deps);
+    assert.deepEqual(api.sent.at(-1)?.params, { projectUri: P, count: 1, keys: 'local', keyType });
+  }
+});
+
+test('add things from a folder of CSRs: csrDir and no count (one thing per file); the result says which file became which thing', async () => {
+  const { deps, ui, api } = fakeDeps({
+    answers: [KEYS.csr, 'file:///ws/csrs', REGISTRATION.perThing, 'dev'],
+    responders: {
+      'zaws/listThings': () => thingList([]),
+      'zaws/addThings': () => ({
+        ...added(['dev_0', 'dev_1', 'dev_2', 'dev_3'], 'dev_0'),
+        csrFiles: ['a.csr', 'b.csr', 'c.der', 'd.pem'].map((csrFile, i) => ({ thing: `dev_${i}`, csrFile })),
+      }),
+    },
+  });
+  await addThings(deps);
+  const request = api.sent.at(-1);
+  assert.deepEqual(request?.params, { projectUri: P, baseName: 'dev', csrDir: 'file:///ws/csrs' });
+  assert.equal(request?.hadProgress, true);
+  assert.deepEqual(ui.asked, ['Add Things (1/3): Keys', 'Add Things (2/4): the folder of CSRs, one thing per file', 'Add Things (3/4): Registration', 'Add Things (4/4)']);
+  assert.deepEqual(ui.progressTitles, ['Adding things from CSRs to blink']);
+  assert.equal(ui.infos[0], 'Added 4 things to blink: dev_0, dev_1, dev_2, dev_3. Keys stay on the devices; certificates for a.csr → dev_0, b.csr → dev_1, c.der → dev_2 and 1 more.');
+});
+
+test('add things in bulk: bulk and the bucket given; the result names the task', async () => {
+  const { deps, ui, api } = fakeDeps({
+    answers: [KEYS.ecP256, '500', REGISTRATION.bulk, 'my-bucket', 'dev'],
+    responders: {
+      'zaws/listThings': () => thingList([]),
+      'zaws/addThings': (p) => ({ ...added(Array.from({ length: p.count ?? 1 }, (_, i) => `dev_${i}`)), bulkTaskId: 'task-1', bucket: 'my-bucket', bucketCreated: false }),
+    },
+  });
+  await addThings(deps);
+  assert.deepEqual(api.sent.at(-1)?.params, { projectUri: P, count: 500, baseName: 'dev', keys: 'local', keyType: 'ec-p256', bulk: true, bucket: 'my-bucket' });
+  assert.deepEqual(ui.asked, ['Add Things (1/3): Keys', 'Add Things (2/4)', 'Add Things (3/4): Registration', 'Add Things (4/5): bucket', 'Add Things (5/5)']);
+  assert.match(ui.infos[0] ?? '', /^Added 500 things to blink: dev_0, .* and 495 more\. Keys made here \(EC P-256\), in each thing's folder\. Registered by bulk task task-1\.$/);
+});
+
+test('add things in bulk from CSRs without a bucket: none sent; the result says zaws created one', async () => {
+  const { deps, ui, api } = fakeDeps({
+    answers: [KEYS.csr, 'file:///ws/csrs', REGISTRATION.bulk, '', ''],
+    responders: {
+      'zaws/listThings': () => thingList(things(2)),
+      'zaws/addThings': () => ({ ...added(['dev_2']), csrFiles: [{ thing: 'dev_2', csrFile: 'x.pem' }], bulkTaskId: 'task-2', bucket: 'zaws-bulk-registration-123456789012-us-east-1', bucketCreated: true }),
+    },
+  });
+  await addThings(deps);
+  assert.deepEqual(api.sent.at(-1)?.params, { projectUri: P, csrDir: 'file:///ws/csrs', bulk: true });
+  assert.equal(ui.infos[0], 'Added 1 thing to blink: dev_2. Keys stay on the devices; certificates for x.pem → dev_2. Registered by bulk task task-2; zaws created bucket zaws-bulk-registration-123456789012-us-east-1 for its input file.');
+});
+
+test('add things: the bulk bucket is validated as an S3 bucket name', async () => {
+  const { deps } = fakeDeps({ answers: [KEYS.ecP256, '1', REGISTRATION.bulk, 'Bad_Bucket'], responders: { 'zaws/listThings': () => thingList([]) } });
+  await assert.rejects(addThings(deps), /Lowercase letters/);
+});
+
+test('add things: dismissing any of the new prompts sends nothing', async () => {
+  const scripts: (string | undefined)[][] = [
+    [undefined], // Keys
+    [KEYS.csr, undefined], // the CSR folder
+    [KEYS.ecP256, '2', undefined], // Registration
+    [KEYS.ecP256, '2', REGISTRATION.bulk, undefined], // the bucket
+    [KEYS.csr, 'file:///ws/csrs', REGISTRATION.bulk, '', undefined], // the base name after them
+  ];
+  for (const answers of scripts) {
+    const { deps, ui, api } = fakeDeps({ answers, responders: { 'zaws/listThings': () => thingList([]) } });
+    assert.equal(await runCommand(deps, 'Adding things', () => addThings(deps)), undefined);
+    assert.deepEqual(api.sent.map((s) => s.method), ['zaws/listThings'], `nothing added after ${JSON.stringify(answers)}`);
+    assert.deepEqual(ui.errors, []);
+    assert.equal(ui.unused, 0, `every answer of ${JSON.stringify(answers)} was asked for`);
+  }
 });
 
 test('set active thing: a quick pick of the things, then the request', async () => {
@@ -308,7 +402,7 @@ test('create policy and settings commands', async () => {
 
 test('server errors are shown with their fix actions', async () => {
   const { deps, ui } = fakeDeps({
-    answers: ['1', 'dev'],
+    answers: [KEYS.aws, '1', 'dev'],
     responders: {
       'zaws/listThings': () => thingList([]),
       'zaws/addThings': () => Promise.reject(Object.assign(new Error('no creds'), { code: -32014, data: { code: 'zaws.credentials', message: 'No AWS credentials', hint: 'set a profile' } })),
