@@ -38,13 +38,14 @@ from zaws.emulator import control
 POLICY = "bench-devices"
 BUCKET = "zaws-bench-device-firmware"
 ROLE = "zaws-bench-device-fota"
-PHASE_TIMEOUT_S = 900.0
+PHASE_TIMEOUT_S = 900.0  # --phase-timeout
 
 
 class SimulatorEvents:
     """The simulator's -J lines, read on a thread: per thing, when it first did each thing."""
 
-    def __init__(self, stream: IO[str]) -> None:
+    def __init__(self, stream: IO[str], phase_timeout: float = PHASE_TIMEOUT_S) -> None:
+        self.phase_timeout = phase_timeout
         self._changed = threading.Condition()
         self.first: dict[str, dict[str, float]] = {}  # kind or job status -> thing -> time
         self.job_status: dict[str, str] = {}
@@ -69,8 +70,12 @@ class SimulatorEvents:
 
     def wait_until(self, done: Callable[[], bool]) -> None:
         with self._changed:
-            if not self._changed.wait_for(done, PHASE_TIMEOUT_S):
-                raise RuntimeError(f"not done in {PHASE_TIMEOUT_S} s; errors: {self.errors}")
+            if not self._changed.wait_for(done, self.phase_timeout):
+                counts = {key: len(things) for key, things in self.first.items()}
+                raise RuntimeError(
+                    f"not done in {self.phase_timeout} s; things per event: {counts}; "
+                    f"first errors: {self.errors}"
+                )
 
     def count(self, key: str) -> int:
         return len(self.first.get(key, {}))
@@ -144,7 +149,7 @@ def fota_phase(
     }
 
 
-def run(things: int, every: float) -> dict[str, Any]:
+def run(things: int, every: float, phase_timeout: float = PHASE_TIMEOUT_S) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="zaws-bench-devices-") as folder:
         work = Path(folder)
         home = work / "home"
@@ -164,7 +169,7 @@ def run(things: int, every: float) -> dict[str, Any]:
                 env=env,
             )
             assert simulator.stdout is not None
-            events = SimulatorEvents(simulator.stdout)
+            events = SimulatorEvents(simulator.stdout, phase_timeout)
             meter = CpuMeter({"simulator": simulator.pid, "emulator": emulator.pid})
             result["connect"] = connect_phase(events, meter, things)
             result["memory_after_connect_mb"] = {
@@ -193,8 +198,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--things", type=int, default=1000)
     parser.add_argument("--every", type=float, default=60.0)
+    parser.add_argument("--phase-timeout", type=float, default=PHASE_TIMEOUT_S)
     arguments = parser.parse_args()
-    print(json.dumps(run(arguments.things, arguments.every), indent=2))
+    print(json.dumps(run(arguments.things, arguments.every, arguments.phase_timeout), indent=2))
 
 
 if __name__ == "__main__":
