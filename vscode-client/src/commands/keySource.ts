@@ -27,13 +27,14 @@ export const REGISTRATION = {
   bulk: 'Bulk: one AWS IoT registration task (for large fleets)',
 } as const;
 
-const MADE_HERE = 'written to the thing\'s folder (0600); only its CSR goes to AWS';
+// Short descriptions: a quick pick row cuts what does not fit on its line.
+const MADE_HERE = 'saved in the thing\'s folder; only a CSR goes to AWS';
 const KEY_ITEMS: PickItem<KeySource>[] = [
-  { label: KEYS.aws, description: 'the key comes back from AWS with the certificate', value: { kind: 'aws' } },
+  { label: KEYS.aws, description: 'default; the key comes back from AWS', value: { kind: 'aws' } },
   { label: KEYS.ecP256, description: MADE_HERE, value: { kind: 'local', keyType: 'ec-p256' } },
   { label: KEYS.ecP384, description: MADE_HERE, value: { kind: 'local', keyType: 'ec-p384' } },
   { label: KEYS.rsa2048, description: MADE_HERE, value: { kind: 'local', keyType: 'rsa-2048' } },
-  { label: KEYS.csr, description: 'one thing per CSR file (PEM or DER), in file-name order; no private key in the project', value: { kind: 'csr' } },
+  { label: KEYS.csr, description: 'one thing per file', value: { kind: 'csr' } },
 ];
 
 const KEY_TYPE_NAMES: Record<KeyType, string> = { 'ec-p256': 'EC P-256', 'ec-p384': 'EC P-384', 'rsa-2048': 'RSA 2048' };
@@ -64,8 +65,8 @@ export async function chooseCsrFolder(deps: Deps, steps: StepTitles, projectUri:
 
 export async function chooseRegistration(deps: Deps, steps: StepTitles): Promise<Registration> {
   const items: PickItem<boolean>[] = [
-    { label: REGISTRATION.perThing, description: 'a few AWS IoT calls per thing, as the original', value: false },
-    { label: REGISTRATION.bulk, description: 'StartThingRegistrationTask; its input file goes to an S3 bucket', value: true },
+    { label: REGISTRATION.perThing, description: 'default; a few AWS IoT calls per thing', value: false },
+    { label: REGISTRATION.bulk, description: 'input file in an S3 bucket', value: true },
   ];
   const bulk = required(await deps.ui.pick(items, { title: `${steps.next()}: Registration`, placeHolder: 'How the things are registered in AWS IoT' }));
   if (!bulk) return { bulk };
