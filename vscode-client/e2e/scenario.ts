@@ -12,7 +12,9 @@
  * thing.conf.json; Remove Thing from a row and on two selected rows (modal plan); Revoke Certificate
  * (the row marked revoked, without Set Active), Deactivate and Activate Certificate; Rotate
  * Certificate on the revoked row (its row working again, the old certificate deleted) and on two
- * selected rows keeping the old certificates; Clean Up Project through the modal confirmation; a project with 1,000 things
+ * selected rows keeping the old certificates; Clean Up Project through the modal confirmation; Add
+ * Things with EC P-256 keys made here (each key checked, and its certificate) and from a folder of
+ * two device CSRs (no private key, device-key.json naming each CSR); a project with 1,000 things
  * (records written by zaws's code, see fleet_project.py) shown soon after they change on disk, the
  * last one reached by typing in the tree and made active from its row.
  */
@@ -21,7 +23,7 @@ import { access, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { devicesSteps } from './devicesScenario';
-import { KEYS } from './prompts';
+import { KEYS, REGISTRATION } from './prompts';
 import type { Step } from './steps';
 import { expect } from './steps';
 import type { Workbench } from './workbench';
@@ -41,6 +43,10 @@ const FLEET_SIZE = 1000;
 const FLEET_SHOWN_WITHIN_MS = 5000;
 /** Writes the fleet's records with zaws's own code (run by ZAWS_PYTHON); this file is bundled to out/e2e. */
 const FLEET_SCRIPT = join(__dirname, '..', '..', 'e2e', 'fleet_project.py');
+/** Writes device CSRs and checks the keys in a thing's folder (run by ZAWS_PYTHON). */
+const KEYS_SCRIPT = join(__dirname, '..', '..', 'e2e', 'thing_keys.py');
+/** The base name of the things Add Things makes after Clean Up, with keys made here and from CSRs. */
+const KEYS_BASE = 'ec';
 
 /** The fleet's records, written outside the workspace (`staging`) while the e2e starts. */
 export interface Fleet {
@@ -59,6 +65,16 @@ export function startFleetRecords(python: string, staging: string): Fleet {
 async function fleetScript(python: string, ...args: string[]): Promise<string> {
   const { stdout } = await promisify(execFile)(python, [FLEET_SCRIPT, ...args], { timeout: 120_000 });
   return stdout.trim();
+}
+
+/** thing_keys.py: its output, or its error (a failed check) as the step's failure. */
+async function keysScript(python: string, ...args: string[]): Promise<string> {
+  try {
+    const { stdout } = await promisify(execFile)(python, [KEYS_SCRIPT, ...args], { timeout: 60_000 });
+    return stdout.trim();
+  } catch (error) {
+    throw new Error(`thing_keys.py ${args.join(' ')}: ${String((error as { stderr?: string }).stderr || error)}`);
+  }
 }
 
 export function scenario(wb: Workbench, workspace: string, userSettingsFile: string, fleet: Fleet): Step[] {
@@ -579,6 +595,42 @@ export function scenario(wb: Workbench, workspace: string, userSettingsFile: str
         await wb.treeRow(PROJECT).locator('.label-description', { hasText: /^0 things$/ }).waitFor();
         await expectGone(join(projectDir, '.aws_things_resources'));
         await wb.screenshot('cleaned-up');
+      },
+    },
+    {
+      name: "Add Things with keys made here (EC P-256), one call per thing: each thing's folder has its EC key and a certificate for it",
+      async run() {
+        await wb.clearNotifications();
+        await wb.runCommand('Zerynth AWS: Add Things');
+        await wb.quickInput.locator('.monaco-list-row', { hasText: KEYS.csr }).waitFor();
+        await wb.screenshot('add-things-keys-pick');
+        await wb.pick('Add Things (1/3): Keys', KEYS.ecP256);
+        await wb.answer('Add Things (2/4)', '2');
+        await wb.quickInput.locator('.quick-input-title', { hasText: 'Add Things (3/4): Registration' }).waitFor();
+        await wb.screenshot('add-things-registration-pick');
+        await wb.acceptDefault('Add Things (3/4): Registration', REGISTRATION.perThing);
+        await wb.answer('Add Things (4/4)', KEYS_BASE);
+        await wb.waitNotification(`Added 2 things to blink: ${KEYS_BASE}_0, ${KEYS_BASE}_1. Keys made here (EC P-256), in each thing's folder.`);
+        await wb.treeRow(`${KEYS_BASE}_1`).waitFor();
+        await wb.screenshot('things-added-keys-made-here');
+        for (const i of [0, 1]) console.log(`  ${await keysScript(fleet.python, 'made-here', thingDir(`${KEYS_BASE}_${i}`), 'secp256r1')}`);
+      },
+    },
+    {
+      name: "Add Things from a folder of 2 CSRs (keys on the devices): no count asked; each thing's folder has device-key.json, no private key",
+      async run() {
+        const csrDir = join(workspace, 'device-csrs');
+        await keysScript(fleet.python, 'csrs', csrDir, '2');
+        await wb.clearNotifications();
+        await wb.runCommand('Zerynth AWS: Add Things');
+        await wb.pick('Add Things (1/3): Keys', KEYS.csr);
+        await wb.pickFolderInDialog('Add Things (2/4): the folder of CSRs', `/${PROJECT}/`, csrDir);
+        await wb.acceptDefault('Add Things (3/4): Registration', REGISTRATION.perThing);
+        await wb.answer('Add Things (4/4)', '');
+        await wb.waitNotification(`Added 2 things to blink: ${KEYS_BASE}_2, ${KEYS_BASE}_3. Keys stay on the devices; certificates for device-0.csr → ${KEYS_BASE}_2, device-1.csr → ${KEYS_BASE}_3.`);
+        await wb.treeRow(`${KEYS_BASE}_3`).waitFor();
+        await wb.screenshot('things-added-from-csrs');
+        for (const i of [0, 1]) console.log(`  ${await keysScript(fleet.python, 'on-device', thingDir(`${KEYS_BASE}_${i + 2}`), join(csrDir, `device-${i}.csr`))}`);
       },
     },
     ...devices,

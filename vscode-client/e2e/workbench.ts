@@ -66,7 +66,8 @@ export class Workbench {
   /** In the quick pick titled `title`: checks that the first row, the default, is `label`, and takes it with Enter. */
   async acceptDefault(title: string | RegExp, label: string): Promise<void> {
     await this.quickInput.locator('.quick-input-title', { hasText: title }).waitFor();
-    const first = this.quickInput.locator('.monaco-list-row[data-index="0"] .label-name');
+    // The row's first label is its label (a second one, for a detail, may be left from an earlier pick).
+    const first = this.quickInput.locator('.monaco-list-row[data-index="0"] .label-name').first();
     await first.waitFor();
     const text = (await first.textContent()) ?? '';
     if (text !== label) throw new Error(`the first row of "${String(title)}" is "${text}", not "${label}"`);
@@ -88,6 +89,20 @@ export class Workbench {
     await this.quickInputBox.fill(file);
     await this.quickInput.locator('.monaco-list-row', { hasText: file.split('/').pop()! }).waitFor();
     await this.quickInput.locator('.monaco-button', { hasText: /^OK$/ }).click();
+  }
+
+  /**
+   * In the simple file dialog titled `title`, picking a folder: waits until it shows its default
+   * folder (its path ends in `startsIn`), then types `folder` and accepts it.
+   */
+  async pickFolderInDialog(title: string | RegExp, startsIn: string, folder: string): Promise<void> {
+    await this.quickInput.locator('.quick-input-title', { hasText: title }).waitFor();
+    await this.page.waitForFunction(
+      (suffix) => document.querySelector<HTMLInputElement>('.quick-input-widget input.input')?.value.endsWith(suffix) ?? false,
+      startsIn,
+    );
+    await this.quickInputBox.fill(`${folder}/`);
+    await this.quickInputBox.press('Enter');
   }
 
   async quickInputClosed(): Promise<void> {
