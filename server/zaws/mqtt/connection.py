@@ -13,8 +13,9 @@ It wraps paho-mqtt's client (the protocol: packets, keep-alive, QoS 1) with:
   with `stopped` (a simulated device's stop, a watch's cancel) every wait for the broker ends
   within a tenth of a second of it, as `ConnectionInterrupted`.
 
-paho runs in one thread of ours (`client.loop()`), never paho's own reconnecting loop: a
-connection the broker refused or closed stays closed, and says why (`disconnection`).
+paho's network traffic runs on the process's one network thread (`mqtt.network_loop`), never
+paho's own reconnecting loop: a connection the broker refused or closed stays closed, and says
+why (`disconnection`).
 """
 
 from __future__ import annotations
@@ -45,11 +46,12 @@ from zaws.mqtt.messages import (
     Published,
     SubscriptionOutcome,
 )
+from zaws.mqtt.network_loop import shared_network_loop
 from zaws.mqtt.sigv4_websocket import SigningCredentials, host_header, presigned_path
 
 DEFAULT_TIMEOUT_S = 10.0
 DEFAULT_KEEPALIVE_S = 60
-LOOP_SLICE_S = 1.0  # paho's loop wakes at once for traffic and for our own sends anyway
+WAIT_SLICE_S = 1.0  # a wait looks at `stopped` (and a Ctrl-C reaches the main thread) this often
 MAX_CLIENT_ID_BYTES = 128
 
 
@@ -199,8 +201,7 @@ class MqttConnection:
         self._published: set[int] = set()
         self._disconnection: Disconnection | None = None
         self._closing = False
-        self._thread: threading.Thread | None = None
-        self._stop_loop = threading.Event()
+        self._network = shared_network_loop()
         self._client = self._make_client(clean_session)
 
     # -- the paho client ------------------------------------------------------------------
@@ -221,6 +222,7 @@ class MqttConnection:
         client.on_unsubscribe = self._unsubscribed
         client.on_publish = self._published_cb
         client.on_message = self._message
+        self._network.attach(client, self._loop_failed)
         return client
 
     @property
@@ -258,10 +260,6 @@ class MqttConnection:
                     disconnection=self._disconnection,
                 ) from None
             raise self._refused(timeout) from None
-        self._thread = threading.Thread(
-            target=self._loop, name=f"mqtt {self.identity.client_id}", daemon=True
-        )
-        self._thread.start()
         self._wait(
             lambda: self._connack is not None or self._disconnection is not None or self._halted(),
             timeout,
@@ -333,16 +331,14 @@ class MqttConnection:
         return self._connack is not None and self._connack[0] and self._disconnection is None
 
     def close(self, timeout: float = 5.0) -> None:
-        """Send DISCONNECT and stop the loop thread (at once if the broker does not close)."""
+        """Send DISCONNECT, wait for it to be written (`timeout`), and let the socket go."""
         with self._changed:
             self._closing = True
-        thread = self._thread
-        if thread is not None and thread.is_alive():
-            self._client.disconnect()
-            if thread is not threading.current_thread():
-                thread.join(timeout)
-                self._stop_loop.set()
-                thread.join(LOOP_SLICE_S * 5)
+        if self._disconnection is None and self._client.socket() is not None:
+            self._client.disconnect()  # the network thread writes it, then paho closes
+            if not self._network.on_network_thread:
+                self._wait(lambda: self._disconnection is not None, timeout)
+        self._network.detach(self._client)
         if self._disconnection is None:
             self._record_end(True, "closed by zaws", None)
 
@@ -352,18 +348,9 @@ class MqttConnection:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    # -- the loop thread and paho's callbacks -----------------------------------------------
-    def _loop(self) -> None:
-        while not self._stop_loop.is_set():
-            try:
-                result = self._client.loop(timeout=LOOP_SLICE_S)
-            except (OSError, ValueError) as err:
-                self._record_end(self._closing, _words(err), None)
-                return
-            if result != MQTTErrorCode.MQTT_ERR_SUCCESS:
-                reason = paho.error_string(result)
-                self._record_end(self._closing, reason, None)
-                return
+    # -- paho's callbacks, on the network thread --------------------------------------------
+    def _loop_failed(self, err: BaseException) -> None:
+        self._record_end(self._closing, _words(err), None)
 
     def _connected(self, _c: Any, _u: Any, flags: Any, reason_code: ReasonCode, _p: Any) -> None:
         with self._changed:
@@ -433,8 +420,8 @@ class MqttConnection:
                 if remaining is not None and remaining <= 0:
                     return False
                 # bounded slices: a Ctrl-C in the main thread, or `stopped`, is seen promptly
-                slice_s = LOOP_SLICE_S if self._stopped is not None else 1.0
-                self._changed.wait(LOOP_SLICE_S if remaining is None else min(remaining, slice_s))
+                slice_s = WAIT_SLICE_S if remaining is None else min(remaining, WAIT_SLICE_S)
+                self._changed.wait(slice_s)
         return True
 
     def _halted(self) -> bool:
