@@ -133,7 +133,7 @@ export function devicesSteps(wb: Workbench, ctx: DevicesContext): Step[] {
         await wb.clearNotifications();
         await wb.runCommand('Zerynth AWS: Create Project from Template');
         await wb.answer(/Create Project from Template \(1\/\d\)/, PROJECT);
-        await wb.answer(/Create Project from Template \(2\/\d\)/, `${ctx.workspace}/`);
+        await wb.pickFolderInDialog(/Create Project from Template \(2\/\d\)/, `${ctx.workspace}/`, ctx.workspace);
         await wb.answer(/Create Project from Template \(3\/\d\)/, '');
         await wb.answer(/Create Project from Template \(4\/\d\)/, ctx.policy);
         await wb.waitNotification(`Created project "${PROJECT}".`);

@@ -135,7 +135,7 @@ export function scenario(wb: Workbench, workspace: string, userSettingsFile: str
         await wb.answer('Create Project from Template (1/4)', PROJECT);
         await wb.quickInput.locator('.quick-input-title', { hasText: 'Create Project from Template (2/4)' }).waitFor();
         await wb.screenshot('create-project-folder-picker');
-        await wb.answer('Create Project from Template (2/4)', `${workspace}/`);
+        await wb.pickFolderInDialog('Create Project from Template (2/4)', `${workspace}/`, workspace);
         await wb.answer('Create Project from Template (3/4)', '');
         await wb.answer('Create Project from Template (4/4)', POLICY);
         await wb.waitNotification(`Created project "${PROJECT}".`);
