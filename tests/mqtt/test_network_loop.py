@@ -8,6 +8,7 @@ import contextlib
 import gc
 import os
 import resource
+import selectors
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -109,3 +110,21 @@ def test_keep_alive_pings_keep_an_idle_connection_open(
         device.connect(WAIT_S)
         assert device.wait_closed(6.0) is None
         device.publish("sensor_0/in", b"still here", qos=1, timeout=WAIT_S)
+
+
+def test_a_packet_queued_while_writing_was_being_unregistered_is_still_written(
+    sensor: ThingIdentity, aws: AwsSettings
+) -> None:
+    """paho's "registered for writing" flag is not thread-safe: a packet queued by a device's
+    thread just as the network thread unregisters writing finds the flag still set, so paho
+    asks nothing, and the selector no longer waits to write. That state, made here by hand
+    (the race needs ~200 busy devices to happen), must still get the packet written."""
+    endpoint = require_mqtt_endpoint(aws.home)
+    with MqttConnection(endpoint, sensor) as device:
+        device.connect(WAIT_S)
+        client, sock = device._client, device._client.socket()
+        loop = shared_network_loop()
+        client._registered_write = True  # the flag as the racing thread saw it
+        loop._modify(sock, selectors.EVENT_READ, client)  # as the network thread left it
+        published = device.publish("sensor_0/raced", b"queued", qos=1, timeout=WAIT_S)
+        assert published.acknowledged

@@ -117,7 +117,8 @@ class NetworkLoop:
                 with self._lock:
                     clients = list(self._clients.items())
                 for client, on_error in clients:
-                    self._step(client, on_error, client.loop_misc)
+                    if self._step(client, on_error, client.loop_misc):
+                        self._keep_writing(client, client.socket())
 
     def _serve(self, client: paho.Client, sock: Any, events: int) -> None:
         on_error = self._clients.get(client)
@@ -130,8 +131,16 @@ class NetworkLoop:
             while client.socket() is sock and getattr(sock, "pending", lambda: 0)() > 0:
                 if not self._step(client, on_error, client.loop_read):
                     return
-        if events & selectors.EVENT_WRITE and client.socket() is sock:
-            self._step(client, on_error, client.loop_write)
+        writable = events & selectors.EVENT_WRITE and client.socket() is sock
+        if writable and self._step(client, on_error, client.loop_write):
+            self._keep_writing(client, sock)
+
+    def _keep_writing(self, client: paho.Client, sock: Any) -> None:
+        """paho's "registered for writing" flag is not guarded: a packet queued by another
+        thread while loop_write unregisters would wait for the next one. Looking again after
+        the unregistration sees it."""
+        if client.want_write() and client.socket() is sock:
+            self._modify(sock, selectors.EVENT_READ | selectors.EVENT_WRITE, client)
 
     def _step(
         self, client: paho.Client, on_error: LoopError, step: Callable[[], MQTTErrorCode]
