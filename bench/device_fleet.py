@@ -18,6 +18,7 @@ and FOTA rather than sampling). Prints one JSON object.
 from __future__ import annotations
 
 import argparse
+import collections
 import json
 import os
 import signal
@@ -50,6 +51,7 @@ class SimulatorEvents:
         self.first: dict[str, dict[str, float]] = {}  # kind or job status -> thing -> time
         self.job_status: dict[str, str] = {}
         self.errors: list[str] = []
+        self.failure_reasons: collections.Counter[str] = collections.Counter()
         self._thread = threading.Thread(target=self._read, args=(stream,), daemon=True)
         self._thread.start()
 
@@ -64,6 +66,9 @@ class SimulatorEvents:
                 self.first.setdefault(key, {}).setdefault(thing, now)
                 if kind == "job":
                     self.job_status[thing] = event["status"]
+                    if event["status"] in ("FAILED", "REJECTED"):
+                        why = event.get("reason", "?"), event.get("error", "")
+                        self.failure_reasons[" ".join(str(part) for part in why).strip()] += 1
                 if kind in ("error", "refused", "timeout") and len(self.errors) < 5:
                     self.errors.append(event["message"])
                 self._changed.notify_all()
@@ -142,6 +147,7 @@ def fota_phase(
         "start_fota_call_seconds": round(called, 2),
         "succeeded": events.count("SUCCEEDED"),
         "failed": events.count("FAILED") + events.count("REJECTED"),
+        "failure_reasons": dict(events.failure_reasons.most_common(5)),
         "seconds_until_first_in_progress": round(first_in_progress - started, 2),
         "seconds_until_all_succeeded": round(events.last("SUCCEEDED") - started, 2),
         "describe_job": {k: v for k, v in counts.items() if k.startswith("numberOf") and v},

@@ -120,11 +120,12 @@ def test_connection_attempts_wait_for_one_of_a_few_slots_and_a_stop_ends_the_wai
 
     import pytest
 
-    from zaws.devices.link import CONCURRENT_CONNECTS, connecting_slot
+    from zaws.devices.link import connecting_slot
+    from zaws.devices.process_slots import CONNECTING
 
     running = threading.Event()
     with ExitStack() as taken:
-        for _ in range(CONCURRENT_CONNECTS):
+        for _ in range(CONNECTING.count):
             taken.enter_context(connecting_slot(running))
         stop = threading.Event()
         outcome: queue.Queue[str] = queue.Queue()

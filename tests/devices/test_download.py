@@ -1,11 +1,13 @@
 """The firmware download refuses what a device would: no plain HTTP, anywhere; and a device's stop
-ends it between two reads (a stopped device does not finish a firmware download first)."""
+ends it between two reads (a stopped device does not finish a firmware download first); at most
+DOWNLOADING.count at once."""
 
 from __future__ import annotations
 
 import ssl
 import threading
 from collections.abc import Iterator
+from contextlib import ExitStack
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -13,6 +15,7 @@ import pytest
 
 from tests.support.self_signed import key_pem, self_signed
 from zaws.devices.download import CHUNK_BYTES, DownloadFailed, download
+from zaws.devices.process_slots import DOWNLOADING
 from zaws.devices.stopping import DeviceStopped
 
 
@@ -83,6 +86,32 @@ def test_a_stop_between_two_reads_ends_the_download(paced: PacedFirmware) -> Non
     fetching.join(30)
     (ended,) = outcome
     assert isinstance(ended, DeviceStopped), ended
+
+
+def test_a_download_waits_for_a_slot_and_a_stop_ends_the_wait(paced: PacedFirmware) -> None:
+    """Every DOWNLOADING slot held (a fleet downloading): the next device asks the server
+    nothing until one frees, and its stop ends the wait."""
+    stop = threading.Event()
+    outcome: list[BaseException | bytes] = []
+    with ExitStack() as taken:
+        for _ in range(DOWNLOADING.count):
+            taken.enter_context(DOWNLOADING.held(None))
+
+        def fetch() -> None:
+            try:
+                outcome.append(download(paced.url, trust_pem=paced.pem, stop=stop))
+            except BaseException as err:
+                outcome.append(err)
+
+        fetching = threading.Thread(target=fetch)
+        fetching.start()
+        fetching.join(1.0)
+        assert fetching.is_alive() and not paced.sent_first.is_set()  # waiting for a slot
+        stop.set()
+        fetching.join(30)
+    (ended,) = outcome
+    assert isinstance(ended, DeviceStopped), ended
+    assert not paced.sent_first.is_set()
 
 
 def _certificate_for_localhost(folder: Path) -> str:

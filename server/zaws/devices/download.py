@@ -5,6 +5,7 @@ roots; the system's trust store is used here). On the emulator the presigned URL
 emulator's own S3 over HTTPS (`emulator/s3_https.py`), verified against the emulator's root, the
 one its MQTT endpoint is trusted with: nothing is downloaded over plain HTTP. Read in chunks,
 each read bounded, the device's stop checked between them: a stopped device does not finish it.
+At most `DOWNLOADING.count` downloads at once in the process (`process_slots`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import urllib.error
 import urllib.request
 from urllib.parse import urlsplit
 
+from zaws.devices.process_slots import DOWNLOADING
 from zaws.devices.stopping import DOWNLOAD_READ_S, DeviceStopped
 
 CHUNK_BYTES = 64 * 1024
@@ -40,7 +42,10 @@ def download(
     chunks: list[bytes] = []
     size = 0
     try:
-        with urllib.request.urlopen(url, timeout=timeout, context=context) as response:
+        with (
+            DOWNLOADING.held(stop),
+            urllib.request.urlopen(url, timeout=timeout, context=context) as response,
+        ):
             while size <= MAX_BYTES:
                 if stop is not None and stop.is_set():
                     raise DeviceStopped()

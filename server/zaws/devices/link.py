@@ -15,10 +15,11 @@ import queue
 import random
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from zaws.devices.events import DeviceEvent
+from zaws.devices.process_slots import CONNECTING
 from zaws.devices.stopping import DeviceStopped
 from zaws.mqtt.connection import DEFAULT_KEEPALIVE_S, MqttConnection, ThingIdentity
 from zaws.mqtt.messages import Disconnection, MqttMessage
@@ -31,24 +32,9 @@ RETRY_MAX_S = 30.0  # the longest pause between two connection attempts
 Emit = Callable[[DeviceEvent], None]
 
 
-# At most this many connection attempts (TCP, TLS, CONNECT, CONNACK) at once in this process:
-# a thousand devices started together would otherwise starve the broker of CPU (it shares the
-# machine) until their handshakes time out, and retry in a storm; a device waits for a slot.
-CONCURRENT_CONNECTS = 16
-SLOT_POLL_S = 0.5  # how often a device waiting for a slot looks at its stop
-_connecting = threading.BoundedSemaphore(CONCURRENT_CONNECTS)
-
-
-@contextlib.contextmanager
-def connecting_slot(stop: threading.Event) -> Iterator[None]:
-    """One of the process's connection slots, waited for as long as `stop` is not set."""
-    while not _connecting.acquire(timeout=SLOT_POLL_S):
-        if stop.is_set():
-            raise DeviceStopped()
-    try:
-        yield
-    finally:
-        _connecting.release()
+def connecting_slot(stop: threading.Event) -> contextlib.AbstractContextManager[None]:
+    """One of the process's connection slots (`process_slots.CONNECTING`)."""
+    return CONNECTING.held(stop)
 
 
 def retry_pause(failures: int) -> float:
