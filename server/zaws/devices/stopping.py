@@ -13,7 +13,7 @@ from __future__ import annotations
 
 CONNECT_S = 15.0  # DeviceOptions.timeout: paho's blocking connect and handshake
 DOWNLOAD_READ_S = 10.0  # the firmware download's connection, and each of its reads
-DISCONNECT_S = 5.5  # MqttConnection.close: the broker's close, then the loop thread's end
+DISCONNECT_S = 5.5  # MqttConnection.close: the DISCONNECT written, the socket closed
 STOPS_WITHIN_S = max(CONNECT_S, DOWNLOAD_READ_S) + DISCONNECT_S + 1.0
 
 
