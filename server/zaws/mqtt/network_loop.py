@@ -13,6 +13,7 @@ runs each client's keep-alive (`loop_misc`). A connection whose loop ends hears 
 from __future__ import annotations
 
 import contextlib
+import logging
 import selectors
 import socket
 import threading
@@ -27,6 +28,7 @@ from paho.mqtt.enums import MQTTErrorCode
 # `keepalive` seconds passed, and the broker closes at 1.5 times that, so often enough for a
 # keep-alive of a second or two (AWS IoT's minimum is 30 s; the tests use shorter ones).
 MISC_EVERY_S = 0.25
+log = logging.getLogger(__name__)
 LoopError = Callable[[BaseException], None]
 
 
@@ -105,20 +107,28 @@ class NetworkLoop:
     def _run(self) -> None:
         next_misc = time.monotonic() + MISC_EVERY_S
         while True:
-            timeout = max(next_misc - time.monotonic(), 0.0)
-            for key, events in self._selector.select(timeout):
-                if key.data is None:
-                    with contextlib.suppress(BlockingIOError):
-                        self._wake_read.recv(4096)
-                    continue
-                self._serve(key.data, key.fileobj, events)
-            if time.monotonic() >= next_misc:
-                next_misc = time.monotonic() + MISC_EVERY_S
-                with self._lock:
-                    clients = list(self._clients.items())
-                for client, on_error in clients:
-                    if self._step(client, on_error, client.loop_misc):
-                        self._keep_writing(client, client.socket())
+            try:
+                next_misc = self._turn(next_misc)
+            except Exception:  # every connection of the process depends on this thread
+                log.exception("mqtt network loop")
+
+    def _turn(self, next_misc: float) -> float:
+        """Serve what is ready; the keep-alive pass when due. When the next one is due."""
+        timeout = max(next_misc - time.monotonic(), 0.0)
+        for key, events in self._selector.select(timeout):
+            if key.data is None:
+                with contextlib.suppress(BlockingIOError):
+                    self._wake_read.recv(4096)
+                continue
+            self._serve(key.data, key.fileobj, events)
+        if time.monotonic() < next_misc:
+            return next_misc
+        with self._lock:
+            clients = list(self._clients.items())
+        for client, on_error in clients:
+            if self._step(client, on_error, client.loop_misc):
+                self._keep_writing(client, client.socket())
+        return time.monotonic() + MISC_EVERY_S
 
     def _serve(self, client: paho.Client, sock: Any, events: int) -> None:
         on_error = self._clients.get(client)
