@@ -70,16 +70,7 @@ def paced(tmp_path: Path) -> Iterator[PacedFirmware]:
 
 def test_a_stop_between_two_reads_ends_the_download(paced: PacedFirmware) -> None:
     stop = threading.Event()
-    outcome: list[BaseException | bytes] = []
-
-    def fetch() -> None:
-        try:
-            outcome.append(download(paced.url, trust_pem=paced.pem, stop=stop))
-        except BaseException as err:
-            outcome.append(err)
-
-    fetching = threading.Thread(target=fetch)
-    fetching.start()
+    fetching, outcome = _download_in_thread(paced, stop)
     assert paced.sent_first.wait(30)  # the download is under way: the device is stopped
     stop.set()
     paced.release.set()
@@ -92,19 +83,10 @@ def test_a_download_waits_for_a_slot_and_a_stop_ends_the_wait(paced: PacedFirmwa
     """Every DOWNLOADING slot held (a fleet downloading): the next device asks the server
     nothing until one frees, and its stop ends the wait."""
     stop = threading.Event()
-    outcome: list[BaseException | bytes] = []
     with ExitStack() as taken:
         for _ in range(DOWNLOADING.count):
             taken.enter_context(DOWNLOADING.held(None))
-
-        def fetch() -> None:
-            try:
-                outcome.append(download(paced.url, trust_pem=paced.pem, stop=stop))
-            except BaseException as err:
-                outcome.append(err)
-
-        fetching = threading.Thread(target=fetch)
-        fetching.start()
+        fetching, outcome = _download_in_thread(paced, stop)
         fetching.join(1.0)
         assert fetching.is_alive() and not paced.sent_first.is_set()  # waiting for a slot
         stop.set()
@@ -112,6 +94,24 @@ def test_a_download_waits_for_a_slot_and_a_stop_ends_the_wait(paced: PacedFirmwa
     (ended,) = outcome
     assert isinstance(ended, DeviceStopped), ended
     assert not paced.sent_first.is_set()
+
+
+def _download_in_thread(
+    paced: PacedFirmware, stop: threading.Event
+) -> tuple[threading.Thread, list[BaseException | bytes]]:
+    """The download running on a thread of its own; its outcome (bytes or the error) lands in
+    the list."""
+    outcome: list[BaseException | bytes] = []
+
+    def fetch() -> None:
+        try:
+            outcome.append(download(paced.url, trust_pem=paced.pem, stop=stop))
+        except BaseException as err:
+            outcome.append(err)
+
+    fetching = threading.Thread(target=fetch)
+    fetching.start()
+    return fetching, outcome
 
 
 def _certificate_for_localhost(folder: Path) -> str:

@@ -5,7 +5,6 @@ second connection with the same client id dropping the first (seen by on_disconn
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 
 import pytest
 from paho.mqtt.enums import MQTTProtocolVersion
@@ -14,18 +13,8 @@ from tests.mqtt.emulator_endpoint import require_mqtt_endpoint
 from zaws.aws.settings import AwsSettings
 from zaws.mqtt.connection import MqttConnection, ThingIdentity
 from zaws.mqtt.messages import Disconnection
-from zaws.operations.add_things import add_things
-from zaws.project.thing_project import ThingProject
 
 WAIT_S = 20
-
-
-@pytest.fixture
-def sensor(project: Path, aws: AwsSettings) -> ThingIdentity:
-    require_mqtt_endpoint(aws.home)
-    add_things(project, aws=aws, base_name="sensor", count=1)
-    record = ThingProject.open(project).thing("sensor_0")
-    return ThingIdentity("sensor_0", "sensor_0", record.certificate_path, record.private_key_path)
 
 
 @pytest.mark.parametrize("protocol", [MQTTProtocolVersion.MQTTv311, MQTTProtocolVersion.MQTTv5])

@@ -26,14 +26,6 @@ WAIT_S = 20
 PAST_SELECT_LIMIT = 1100  # select() refuses file descriptors >= FD_SETSIZE (1024)
 
 
-@pytest.fixture
-def sensor(project: Path, aws: AwsSettings) -> ThingIdentity:
-    require_mqtt_endpoint(aws.home)
-    add_things(project, aws=aws, base_name="sensor", count=1)
-    record = ThingProject.open(project).thing("sensor_0")
-    return ThingIdentity("sensor_0", "sensor_0", record.certificate_path, record.private_key_path)
-
-
 @contextlib.contextmanager
 def low_descriptors_taken() -> Iterator[None]:
     """Every descriptor below PAST_SELECT_LIMIT in use, so the next socket is numbered above."""
