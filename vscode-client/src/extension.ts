@@ -52,7 +52,7 @@ export function activate(context: vscode.ExtensionContext): void {
     projects.watch({
       things: (projectUri) => tree.refresh(projectUri),
       appearedOrWent: (projectUri) => void tree.projectFileAppearedOrWent(projectUri),
-    }),
+    }, () => tree.projectUris()),
     onSettingsChanged(({ server: serverChanged, interpreter }) => {
       if (interpreter) void restartServer().catch((error: unknown) => ui.showError(describeError(error, 'Restarting the server')));
       else if (serverChanged) void running.pushSettings().then(() => tree.refresh());

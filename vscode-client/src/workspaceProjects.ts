@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { Project, Projects } from './commands/deps';
-import { EXCLUDE_GLOB, folderName, PROJECT_GLOB, projectFolders, projectOfThingFile } from './core/projects';
+import { EXCLUDE_GLOB, folderName, PROJECT_GLOB, projectFolders, projectOfThingFile, projectsDeletedWith } from './core/projects';
 
 const MAX_PROJECTS = 500;
 
@@ -33,20 +33,30 @@ export class WorkspaceProjects implements Projects {
 
   /**
    * Reports file changes: `things(projectUri)` when a project's things or active thing changed,
-   * `appearedOrWent(projectUri)` when a top-level thing.conf.json was created or deleted.
+   * `appearedOrWent(projectUri)` when a top-level thing.conf.json was created or deleted, or when
+   * a deleted folder was one of the `known` projects (the ones shown) or held one: a watcher often
+   * reports only the folder of an `rm -rf`, not the thing.conf.json in it. Other deletions cost a
+   * string comparison per known project, and no refresh.
    */
-  watch(on: { things: (projectUri: string) => void; appearedOrWent: (projectUri: string) => void }): vscode.Disposable {
+  watch(on: { things: (projectUri: string) => void; appearedOrWent: (projectUri: string) => void }, known: () => readonly string[]): vscode.Disposable {
     const conf = vscode.workspace.createFileSystemWatcher(PROJECT_GLOB);
     const state = vscode.workspace.createFileSystemWatcher('**/.zawsconf');
+    const deletions = vscode.workspace.createFileSystemWatcher('**', true, true, false);
     const changed = (file: vscode.Uri, created: boolean): void => {
       const project = projectOfThingFile(file.path);
       if (project !== undefined) on.things(file.with({ path: project }).toString());
       else if (created) on.appearedOrWent(vscode.Uri.joinPath(file, '..').toString());
       else on.things(vscode.Uri.joinPath(file, '..').toString());
     };
+    const deleted = (uri: vscode.Uri): void => {
+      const gone = projectsDeletedWith(uri.toString(), known());
+      if (gone.length > 0) on.appearedOrWent(gone[0]!);
+    };
     return vscode.Disposable.from(
       conf,
       state,
+      deletions,
+      deletions.onDidDelete(deleted),
       conf.onDidCreate((file) => changed(file, true)),
       conf.onDidDelete((file) => changed(file, true)),
       conf.onDidChange((file) => changed(file, false)),

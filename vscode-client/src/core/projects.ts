@@ -1,6 +1,6 @@
 /**
  * Which folders of the workspace are zaws projects: a folder with a `thing.conf.json` at its top,
- * except the per-thing copies under `.aws_things_resources/`.
+ * except the per-thing copies under `.aws_things_resources/`; and which of them a deleted folder took away.
  */
 
 export const PROJECT_FILE = 'thing.conf.json';
@@ -29,6 +29,23 @@ export function projectOfThingFile(path: string): string | undefined {
   }
   if (path.endsWith('/.zawsconf')) return path.slice(0, -'/.zawsconf'.length);
   return undefined;
+}
+
+/**
+ * Whether `uri` is `folderUri` or inside it. Both are URI strings in one normal form (as
+ * `vscode.Uri.toString()` writes them), so the separator is always `/`.
+ */
+export function isSameOrInside(uri: string, folderUri: string): boolean {
+  const folder = folderUri.replace(/\/+$/, '');
+  return uri.replace(/\/+$/, '') === folder || uri.startsWith(`${folder}/`);
+}
+
+/**
+ * The projects a deletion took away: those at the deleted path or inside it. A file watcher often
+ * reports only a deleted folder, not each file in it, so a project's thing.conf.json may go unseen.
+ */
+export function projectsDeletedWith(deletedUri: string, projectUris: readonly string[]): string[] {
+  return projectUris.filter((project) => isSameOrInside(project, deletedUri));
 }
 
 export function folderName(path: string): string {

@@ -95,6 +95,11 @@ export class ThingsTree implements vscode.TreeDataProvider<TreeNode>, Views, vsc
     void this.loadJobs(node, true).then(() => this.changed.fire(node));
   }
 
+  /** The projects shown (none before the tree first lists them), as normal URI strings. */
+  projectUris(): string[] {
+    return this.projects?.map((p) => p.uri) ?? [];
+  }
+
   /**
    * A top-level thing.conf.json was created or deleted. Tools (zaws too) replace files by rename,
    * which looks the same, so the tree starts over only when the set of projects really changed.

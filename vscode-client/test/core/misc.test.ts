@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mergeProfiles, profilesFromConfig, profilesFromCredentials, region } from '../../src/core/awsProfiles';
 import { describeError, ServerUnavailable } from '../../src/core/errors';
 import { ProgressTranslator } from '../../src/core/progress';
-import { projectFolders, projectOfThingFile } from '../../src/core/projects';
+import { isSameOrInside, projectFolders, projectOfThingFile, projectsDeletedWith } from '../../src/core/projects';
 import { lensArgs } from '../../src/core/protocol';
 import { configurationChange, toServerSettings } from '../../src/core/settings';
 
@@ -58,6 +58,22 @@ test('projects are folders with a top-level thing.conf.json, not the per-thing c
   assert.equal(projectOfThingFile('/ws/a/.zawsconf'), '/ws/a');
   assert.equal(projectOfThingFile('/ws/a/.zaws/add-things/staging/t_1/thing.conf.json'), '/ws/a');
   assert.equal(projectOfThingFile('/ws/a/thing.conf.json'), undefined, 'a top-level file may add or remove a project');
+});
+
+test('a deleted folder takes away the projects at it or inside it, not those beside it', () => {
+  const projects = ['file:///ws/a', 'file:///ws/apps/b', 'file:///ws/apps/c', 'file:///other/d'];
+  assert.deepEqual(projectsDeletedWith('file:///ws/a', projects), ['file:///ws/a'], 'the project folder itself');
+  assert.deepEqual(projectsDeletedWith('file:///ws/apps', projects), ['file:///ws/apps/b', 'file:///ws/apps/c'], 'an ancestor');
+  assert.deepEqual(projectsDeletedWith('file:///ws', projects), projects.slice(0, 3));
+  assert.deepEqual(projectsDeletedWith('file:///ws/app', projects), [], 'a name prefix is not an ancestor');
+  assert.deepEqual(projectsDeletedWith('file:///ws/a/.aws_things_resources', projects), [], 'a folder inside a project');
+  assert.deepEqual(projectsDeletedWith('file:///ws/a/thing.conf.json', projects), [], 'a file inside a project (another watcher reports it)');
+  assert.deepEqual(projectsDeletedWith('file:///ws/notes.txt', projects), [], 'an unrelated deletion');
+  assert.deepEqual(projectsDeletedWith('vscode-remote://host/ws/a', projects), [], 'another file system');
+  assert.deepEqual(projectsDeletedWith('file:///', projects), projects, 'the root');
+  assert.equal(isSameOrInside('file:///ws/a/', 'file:///ws/a'), true, 'a trailing slash');
+  assert.equal(isSameOrInside('file:///ws/a/x', 'file:///ws/a/'), true);
+  assert.equal(isSameOrInside('file:///ws', 'file:///ws/a'), false, 'a parent is not inside its child');
 });
 
 test('settings reach the server with empty strings as null', () => {
