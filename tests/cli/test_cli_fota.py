@@ -210,3 +210,13 @@ def test_setup_errors_are_one_clear_line(
 @pytest.mark.parametrize("command", ["iot-fota-verify", "iot-fota-describe"])
 def test_an_unknown_job_is_one_clear_line(run_zaws: Any, aws: AwsSettings, command: str) -> None:
     assert "no job 'nope'" in one_error_line(run_zaws(command, "nope"))
+
+
+def test_a_described_execution_says_what_its_device_said() -> None:
+    from zaws.cli.commands_fota import execution_line
+    from zaws.operations.fota_jobs import ExecutionStatus
+
+    failed = ExecutionStatus("dev_1", "arn", "FAILED", None, {"reason": "bad crc", "check": "MD5"})
+    assert execution_line(failed).endswith("dev_1  FAILED  (reason: bad crc, check: MD5)")
+    succeeded = ExecutionStatus("dev_0", "arn", "SUCCEEDED", None)
+    assert execution_line(succeeded).endswith("dev_0  SUCCEEDED")

@@ -15,6 +15,7 @@ from zaws.aws.settings import AwsSettings
 from zaws.devices.download import DownloadFailed, download
 from zaws.devices.events import DeviceEvent
 from zaws.operations.add_things import add_things
+from zaws.operations.fota_jobs import describe_fota_job
 from zaws.operations.fota_start import FotaTargets, start_fota, start_fota_campaign
 
 
@@ -75,6 +76,10 @@ def test_a_corrupted_download_fails_with_the_md5_reason(
     assert execution["statusDetails"]["detailsMap"]["reason"] == "bad crc"
     record = json.loads((project / ".zaws" / "devices" / "board_0.json").read_text())
     assert record["current_slot"] == 0
+    [described] = describe_fota_job(job_id, aws=aws).executions  # zaws says why, too
+    assert described.status == "FAILED" and described.status_details is not None
+    assert described.status_details["reason"] == "bad crc"
+    assert "MD5" in described.status_details["check"]
 
 
 def test_reject_answers_rejected(

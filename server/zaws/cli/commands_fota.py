@@ -11,6 +11,7 @@ from zaws.cli.main import Invocation, aws_options, cli
 from zaws.cli.output import counted
 
 if TYPE_CHECKING:
+    from zaws.operations.fota_jobs import ExecutionStatus
     from zaws.operations.fota_start import FotaStarted
     from zaws.operations.fota_verify import FotaVerification
 
@@ -241,10 +242,16 @@ def iot_fota_describe(ctx: click.Context, /, job_id: str, **options: Any) -> Non
     counts = ", ".join(f"{n} {k}" for k, n in job.counts.items() if n)
     if counts:
         lines.append(f"  {counts}")
-    for execution in job.executions:
-        mark = STATUS_STYLE.get(execution.status, " ")
-        lines.append(f"    {mark} {execution.thing_name}  {execution.status}")
+    lines.extend(execution_line(execution) for execution in job.executions)
     run.output.result(job.to_dict(), lines)
+
+
+def execution_line(execution: ExecutionStatus) -> str:
+    """`✗ dev_1  FAILED  (reason: bad crc, check: ...)`: what the device said, when it did."""
+    mark = STATUS_STYLE.get(execution.status, " ")
+    said = execution.status_details or {}
+    reason = f"  ({', '.join(f'{k}: {v}' for k, v in said.items())})" if said else ""
+    return f"    {mark} {execution.thing_name}  {execution.status}{reason}"
 
 
 @cli.command("iot-fota-cancel")

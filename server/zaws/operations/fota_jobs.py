@@ -54,12 +54,19 @@ class FotaJobList:
         return asdict(self)
 
 
+# Executions whose statusDetails (the device's reason: "bad crc", "invalid fota") are worth a
+# DescribeJobExecution each (10 TPS on AWS): the ones that ended badly, at most this many.
+ENDED_BADLY = {"FAILED", "REJECTED", "TIMED_OUT"}
+DETAILS_FOR_AT_MOST = 50
+
+
 @dataclass
 class ExecutionStatus:
     thing_name: str
     target_arn: str  # a thing (on AWS); the emulator reports a group's ARN for group jobs
     status: str
     last_updated: str | None
+    status_details: dict[str, str] | None = None  # what the device said (for ENDED_BADLY)
 
 
 @dataclass
@@ -175,6 +182,7 @@ def describe_fota_job(job_id: str, *, aws: AwsSettings) -> FotaJobDetails:
                         last_updated=updated.isoformat() if updated else None,
                     )
                 )
+    _add_status_details(iot, job_id, executions)
     created = job.get("createdAt")
     return FotaJobDetails(
         job_id=job_id,
@@ -189,6 +197,19 @@ def describe_fota_job(job_id: str, *, aws: AwsSettings) -> FotaJobDetails:
         counts=_counts(job),
         executions=sorted(executions, key=lambda e: e.thing_name),
     )
+
+
+def _add_status_details(iot: IoTClient, job_id: str, executions: list[ExecutionStatus]) -> None:
+    """The reason each device gave for an execution that ended badly (the first
+    DETAILS_FOR_AT_MOST of them); one that cannot be described keeps None."""
+    ended_badly = [e for e in executions if e.status in ENDED_BADLY][:DETAILS_FOR_AT_MOST]
+    for execution in ended_badly:
+        try:
+            described = iot.describe_job_execution(jobId=job_id, thingName=execution.thing_name)
+        except ClientError:
+            continue  # a group's execution on the emulator, or gone meanwhile: no reason shown
+        details = (described.get("execution", {}).get("statusDetails") or {}).get("detailsMap")
+        execution.status_details = dict(details or {})
 
 
 def cancel_fota_job(job_id: str, *, aws: AwsSettings, force: bool = False) -> FotaJobCancelled:

@@ -17,8 +17,9 @@ def camel(name: str) -> str:
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
-# Values that are data of their own (a FOTA job document, read by devices) keep their keys.
-VERBATIM = frozenset({"document"})
+# Values that are data of their own keep their keys: a FOTA job document (read by devices), what
+# a device said about its execution (statusDetails).
+VERBATIM = frozenset({"document", "status_details"})
 
 
 def to_protocol(value: Any) -> Any:

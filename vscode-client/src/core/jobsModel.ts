@@ -104,8 +104,18 @@ export function jobLook(job: FotaJobSummary): JobRowLook {
   };
 }
 
-/** `reason`: why the execution ended as it did, when known (a simulated device's job event says it). */
-export function executionLook(execution: FotaExecution, reason?: string): JobRowLook {
+/** What the device said about its execution: its `reason`, else every detail as `key: value`. */
+export function statusDetailsText(details: Record<string, string> | null): string | undefined {
+  if (!details || Object.keys(details).length === 0) return undefined;
+  return details.reason ?? Object.entries(details).map(([key, value]) => `${key}: ${value}`).join(', ');
+}
+
+/**
+ * `reason`: why the execution ended as it did, when a simulated device's job event just said it;
+ * otherwise what the device reported to AWS (statusDetails).
+ */
+export function executionLook(execution: FotaExecution, liveReason?: string): JobRowLook {
+  const reason = liveReason ?? statusDetailsText(execution.statusDetails);
   const { icon, color }: { icon: string; color?: string } = EXECUTION_ICONS[execution.status] ?? { icon: 'circle-outline' };
   return {
     label: execution.thingName,
@@ -136,9 +146,9 @@ export function jobDetailsMarkdown(details: FotaJobDetails): string {
     `- Abort rule: ${Object.keys(details.abort).length ? JSON.stringify(details.abort) : 'none'}`,
     `- Executions: ${countsText(details.counts) || 'none counted'}`,
     '',
-    '| Thing | Status | Updated |',
-    '| --- | --- | --- |',
-    ...details.executions.map((e) => `| ${e.thingName} | ${statusText(e.status)} | ${e.lastUpdated ?? ''} |`),
+    '| Thing | Status | Updated | Device said |',
+    '| --- | --- | --- | --- |',
+    ...details.executions.map((e) => `| ${e.thingName} | ${statusText(e.status)} | ${e.lastUpdated ?? ''} | ${statusDetailsText(e.statusDetails) ?? ''} |`),
     '',
     '```json',
     JSON.stringify(details, null, 2),

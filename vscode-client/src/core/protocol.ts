@@ -330,6 +330,8 @@ export interface FotaExecution {
   /** QUEUED, IN_PROGRESS, SUCCEEDED, FAILED, ... */
   status: string;
   lastUpdated: string | null;
+  /** What the device said with its last update, for executions that ended FAILED, REJECTED or TIMED_OUT. */
+  statusDetails: Record<string, string> | null;
 }
 
 export interface FotaJobDetails {

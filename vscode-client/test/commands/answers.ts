@@ -86,7 +86,7 @@ export function jobDetails(jobId: string, status = 'IN_PROGRESS', counts: FotaJo
     abort: {},
     urlValidity: 600,
     counts,
-    executions: [{ thingName: 'dev_0', targetArn: 'arn:aws:iot:us-east-1:123456789012:thing/dev_0', status: 'QUEUED', lastUpdated: null }],
+    executions: [{ thingName: 'dev_0', targetArn: 'arn:aws:iot:us-east-1:123456789012:thing/dev_0', status: 'QUEUED', lastUpdated: null, statusDetails: null }],
   };
 }
 

@@ -105,8 +105,8 @@ test('a running thing is marked on its row and offered Stop (context value .runn
 });
 
 test("a failed execution's row says why", () => {
-  const failed = executionLook({ thingName: 's_2', targetArn: 'arn', status: 'FAILED', lastUpdated: null }, 'bad crc');
+  const failed = executionLook({ thingName: 's_2', targetArn: 'arn', status: 'FAILED', lastUpdated: null, statusDetails: null }, 'bad crc');
   assert.equal(failed.description, 'failed · bad crc');
   assert.match(failed.tooltip, /reason: bad crc/);
-  assert.equal(executionLook({ thingName: 's_0', targetArn: 'arn', status: 'SUCCEEDED', lastUpdated: null }).description, 'succeeded');
+  assert.equal(executionLook({ thingName: 's_0', targetArn: 'arn', status: 'SUCCEEDED', lastUpdated: null, statusDetails: null }).description, 'succeeded');
 });

@@ -1,7 +1,7 @@
 /** What the Jobs rows show: counts, status icons, context values, and the job and verification reports. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { countsText, executionLook, isActiveJob, jobDetailsMarkdown, jobIcon, jobLook, jobsNodeLook, verificationSummary } from '../../src/core/jobsModel';
+import { countsText, executionLook, isActiveJob, statusDetailsText, jobDetailsMarkdown, jobIcon, jobLook, jobsNodeLook, verificationSummary } from '../../src/core/jobsModel';
 import { jobDetails, jobSummary, verification } from '../commands/answers';
 
 test('counts read as "2 queued · 1 succeeded", zeros left out', () => {
@@ -32,8 +32,15 @@ test('the Jobs node and execution rows', () => {
   assert.equal(jobsNodeLook(undefined).description, undefined);
   assert.equal(jobsNodeLook([jobSummary('a'), jobSummary('b', 'COMPLETED', {})]).description, '2 jobs · 1 running');
   assert.equal(jobsNodeLook(undefined, 'no creds').icon, 'warning');
-  const row = executionLook({ thingName: 'dev_0', targetArn: 'arn', status: 'SUCCEEDED', lastUpdated: '2023-11-14T22:13:20+00:00' });
+  const row = executionLook({ thingName: 'dev_0', targetArn: 'arn', status: 'SUCCEEDED', lastUpdated: '2023-11-14T22:13:20+00:00', statusDetails: null });
   assert.deepEqual([row.label, row.description, row.icon], ['dev_0', 'succeeded', 'pass']);
+  const failed = { thingName: 'dev_1', targetArn: 'arn', status: 'FAILED', lastUpdated: null, statusDetails: { reason: 'bad crc', check: 'MD5 a != b' } };
+  assert.equal(executionLook(failed).description, 'failed · bad crc'); // what the device told AWS
+  assert.match(executionLook(failed).tooltip, /reason: bad crc/);
+  assert.equal(executionLook(failed, 'download failed').description, 'failed · download failed'); // the live event wins
+  assert.equal(statusDetailsText({ error: 'timeout', step: '3' }), 'error: timeout, step: 3');
+  assert.equal(statusDetailsText({}), undefined);
+  assert.equal(statusDetailsText(null), undefined);
 });
 
 test('job details and verification texts', () => {
