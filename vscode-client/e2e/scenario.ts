@@ -16,12 +16,14 @@
  * Things with EC P-256 keys made here (each key checked, and its certificate) and from a folder of
  * two device CSRs (no private key, device-key.json naming each CSR); a project with 1,000 things
  * (records written by zaws's code, see fleet_project.py) shown soon after they change on disk, the
- * last one reached by typing in the tree and made active from its row.
+ * last one reached by typing in the tree and made active from its row; that project's folder, and
+ * then a folder holding another project, deleted from disk and their rows gone from the tree.
  */
 import { execFile } from 'node:child_process';
 import { access, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { deletedProjectsSteps } from './deletedProjects';
 import { devicesSteps } from './devicesScenario';
 import { KEYS, REGISTRATION } from './prompts';
 import type { Step } from './steps';
@@ -707,6 +709,8 @@ export function scenario(wb: Workbench, workspace: string, userSettingsFile: str
         expect((await wb.treeRow(`${FLEET}_0`).locator('.label-description', { hasText: /^active$/ }).count()) === 0, `${FLEET}_0 is no longer marked active`);
       },
     },
+    // The fleet is not needed after this: its folder is deleted from disk, then a folder holding a project.
+    ...deletedProjectsSteps(wb, { workspace, project: FLEET, kept: PROJECT, createProject: (folder) => fleetScript(fleet.python, 'create', folder) }),
     {
       name: 'a Python without zaws gives a clear error whose action opens the interpreter setting',
       async run() {
