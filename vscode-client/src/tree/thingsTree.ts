@@ -38,6 +38,9 @@ export class ThingsTree implements vscode.TreeDataProvider<TreeNode>, Views, vsc
   private readonly jobsLoading = new Map<string, Promise<void>>();
   /** The newest fetch of each project's jobs: only its answer is kept. */
   private readonly jobsToken = new Map<string, object>();
+  /** Each shown job's execution rows (by project URI and job id), and the fetches under way. */
+  private readonly executions = new Map<string, ExecutionNode[]>();
+  private readonly executionsLoading = new Map<string, Promise<ExecutionNode[] | undefined>>();
   private devices: DeviceMarks | undefined;
 
   constructor(private readonly workspaceProjects: WorkspaceProjects, private readonly api: Api, private readonly log: vscode.LogOutputChannel) {
@@ -83,6 +86,7 @@ export class ThingsTree implements vscode.TreeDataProvider<TreeNode>, Views, vsc
     this.jobs.clear();
     this.jobsLoading.clear();
     this.jobsToken.clear();
+    this.executions.clear();
     this.changed.fire(undefined);
   }
 
@@ -272,15 +276,45 @@ export class ThingsTree implements vscode.TreeDataProvider<TreeNode>, Views, vsc
     return loading;
   }
 
-  private async executionsOf(node: JobNode): Promise<ExecutionNode[]> {
+  /**
+   * A job's execution rows: the last answer at once, fetched again in the background and drawn
+   * again only if it changed. Live updates refresh the Jobs node every few hundred ms; had each
+   * refresh waited for zaws/describeFotaJob here, two refreshes of an expanded job would overlap
+   * and VS Code would refuse the second ("Element with id … is already registered"), leaving the
+   * job without rows. So nothing here waits: the first expansion shows no rows until the answer
+   * arrives (a fraction of a second), then the job is drawn again.
+   */
+  private executionsOf(node: JobNode): ExecutionNode[] {
     if (node.job.status === 'DELETED') return [];
-    try {
-      const details = await this.api.request('zaws/describeFotaJob', { jobId: node.job.jobId });
-      return details.executions.map((execution): ExecutionNode => ({ kind: 'execution', parent: node, execution }));
-    } catch (error) {
-      this.log.warn(describeError(error, `Reading FOTA job ${node.job.jobId}`).message);
-      return [];
-    }
+    const key = `${node.parent.project.uri}#${node.job.jobId}`;
+    const shown = this.executions.get(key);
+    const before = JSON.stringify((shown ?? []).map((n) => n.execution));
+    void this.fetchExecutions(key, node).then((fresh) => {
+      if (fresh === undefined) return;
+      if (shown === undefined || JSON.stringify(fresh.map((n) => n.execution)) !== before) this.changed.fire(node);
+    });
+    return shown ?? [];
+  }
+
+  /** One describe at a time per job; the answer is kept for the next drawing (undefined: failed). */
+  private fetchExecutions(key: string, node: JobNode): Promise<ExecutionNode[] | undefined> {
+    const pending = this.executionsLoading.get(key);
+    if (pending) return pending;
+    const loading = (async () => {
+      try {
+        const details = await this.api.request('zaws/describeFotaJob', { jobId: node.job.jobId });
+        const rows = details.executions.map((execution): ExecutionNode => ({ kind: 'execution', parent: node, execution }));
+        this.executions.set(key, rows);
+        return rows;
+      } catch (error) {
+        this.log.warn(describeError(error, `Reading FOTA job ${node.job.jobId}`).message);
+        return undefined;
+      } finally {
+        this.executionsLoading.delete(key);
+      }
+    })();
+    this.executionsLoading.set(key, loading);
+    return loading;
   }
 
   private async rootNodes(): Promise<ProjectNode[]> {
