@@ -120,13 +120,12 @@ def test_connection_attempts_wait_for_one_of_a_few_slots_and_a_stop_ends_the_wai
 
     import pytest
 
-    from zaws.devices.link import connecting_slot
     from zaws.devices.process_slots import CONNECTING
 
     running = threading.Event()
     with ExitStack() as taken:
         for _ in range(CONNECTING.count):
-            taken.enter_context(connecting_slot(running))
+            taken.enter_context(CONNECTING.held(running))
         stop = threading.Event()
         outcome: queue.Queue[str] = queue.Queue()
         waiting = threading.Thread(target=_try_slot, args=(stop, outcome), daemon=True)
@@ -135,16 +134,16 @@ def test_connection_attempts_wait_for_one_of_a_few_slots_and_a_stop_ends_the_wai
             outcome.get(timeout=0.5)  # every slot is taken: it waits
         stop.set()
         assert outcome.get(timeout=WAIT_S) == "stopped"
-    with connecting_slot(running):  # the slots are free again
+    with CONNECTING.held(running):  # the slots are free again
         pass
 
 
 def _try_slot(stop: threading.Event, outcome: queue.Queue[str]) -> None:
-    from zaws.devices.link import connecting_slot
+    from zaws.devices.process_slots import CONNECTING
     from zaws.devices.stopping import DeviceStopped
 
     try:
-        with connecting_slot(stop):
+        with CONNECTING.held(stop):
             outcome.put("got a slot")
     except DeviceStopped:
         outcome.put("stopped")

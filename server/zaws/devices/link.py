@@ -9,7 +9,6 @@ Every wait also ends when the device's `stop` is set (`devices.stopping`).
 
 from __future__ import annotations
 
-import contextlib
 import json
 import queue
 import random
@@ -30,11 +29,6 @@ WAIT_S = 15.0
 SLICE_S = 0.1  # how soon a wait for a message sees the stop
 RETRY_MAX_S = 30.0  # the longest pause between two connection attempts
 Emit = Callable[[DeviceEvent], None]
-
-
-def connecting_slot(stop: threading.Event) -> contextlib.AbstractContextManager[None]:
-    """One of the process's connection slots (`process_slots.CONNECTING`)."""
-    return CONNECTING.held(stop)
 
 
 def retry_pause(failures: int) -> float:
@@ -70,7 +64,7 @@ class DeviceLink:
         failures = 0
         while True:
             try:
-                with connecting_slot(self.stop):
+                with CONNECTING.held(self.stop):
                     self._connect_once()
                 return
             except ServerNotTrusted:

@@ -11,7 +11,7 @@ It wraps paho-mqtt's client (the protocol: packets, keep-alive, QoS 1) with:
 - blocking calls with typed results (`connect`, `subscribe`, `publish`), each bounded by a
   timeout, and events as callbacks (`on_message`, `on_disconnect`) or the `inbox` queue;
   with `stopped` (a simulated device's stop, a watch's cancel) every wait for the broker ends
-  within a tenth of a second of it, as `ConnectionInterrupted`.
+  within a second of it (WAIT_SLICE_S), as `ConnectionInterrupted`.
 
 paho's network traffic runs on the process's one network thread (`mqtt.network_loop`), never
 paho's own reconnecting loop: a connection the broker refused or closed stays closed, and says

@@ -63,10 +63,8 @@ class NetworkLoop:
         with self._lock:
             self._clients.pop(client, None)
             sock = self._sockets.pop(client, None)
-            if sock is not None:
-                with contextlib.suppress(KeyError, ValueError, OSError):
-                    self._selector.unregister(sock)
         if sock is not None:
+            self._unregister(sock)
             with contextlib.suppress(OSError):
                 sock.close()
 
@@ -158,17 +156,11 @@ class NetworkLoop:
         """Run one of paho's loop steps; False when the connection ended."""
         try:
             result = step()
-        except (OSError, ValueError) as err:
+        except Exception as err:  # a socket's error, or a callback's bug: never the loop's end
             self.detach(client)
             on_error(err)
             return False
-        except Exception as err:  # a callback's bug: end this connection, never the loop
-            self.detach(client)
-            on_error(err)
-            return False
-        return result in (MQTTErrorCode.MQTT_ERR_SUCCESS, MQTTErrorCode.MQTT_ERR_NO_CONN) and (
-            client.socket() is not None
-        )
+        return result == MQTTErrorCode.MQTT_ERR_SUCCESS and client.socket() is not None
 
 
 _shared: NetworkLoop | None = None

@@ -288,10 +288,9 @@ export class ThingsTree implements vscode.TreeDataProvider<TreeNode>, Views, vsc
     if (node.job.status === 'DELETED') return [];
     const key = `${node.parent.project.uri}#${node.job.jobId}`;
     const shown = this.executions.get(key);
-    const before = JSON.stringify((shown ?? []).map((n) => n.execution));
+    const drawn = (rows: ExecutionNode[]): string => JSON.stringify(rows.map((n) => n.execution));
     void this.fetchExecutions(key, node).then((fresh) => {
-      if (fresh === undefined) return;
-      if (shown === undefined || JSON.stringify(fresh.map((n) => n.execution)) !== before) this.changed.fire(node);
+      if (fresh !== undefined && (shown === undefined || drawn(fresh) !== drawn(shown))) this.changed.fire(node);
     });
     return shown ?? [];
   }
